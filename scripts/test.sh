@@ -20,6 +20,8 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 JOBS=${JOBS:-$(nproc)}
 RESULTS="$ROOT/build/test-results"
 PY=${PYTHON:-python3}
+# The other Kafka line users run: the peer/librdkafka tests run against it as well.
+COMPAT_KAFKA_VERSION=${COMPAT_KAFKA_VERSION:-3.9.2}
 
 step() { printf '\n=== %s\n' "$*"; }
 die() { echo "test.sh: $*" >&2; exit 1; }
@@ -29,6 +31,8 @@ if [ "${SKIP_INSTALL:-0}" != 1 ]; then
   bash scripts/install-deps.sh || die "installing dependencies failed"
   step "fetch test peers (Maven Central, npm)"
   bash tests/peers/fetch.sh all || die "fetching the test peers failed"
+  KAFKA_VERSION=$COMPAT_KAFKA_VERSION bash tests/peers/fetch.sh kafka \
+    || die "fetching Kafka $COMPAT_KAFKA_VERSION failed"
 fi
 
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
@@ -72,6 +76,13 @@ CONNECTD_BUILD_DIR="$ROOT/build" "$PY" -m pytest tests/integration -ra \
 rc=$?
 # pytest exit 5 = no tests collected: that is a failure of the suite here.
 [ $rc -eq 5 ] && record pytest_collected fail "pytest collected no tests"
+
+if [ -z "${KAFKA_BOOTSTRAP:-}" ]; then
+  step "broker and librdkafka tests against Kafka $COMPAT_KAFKA_VERSION"
+  KAFKA_VERSION=$COMPAT_KAFKA_VERSION CONNECTD_BUILD_DIR="$ROOT/build" "$PY" -m pytest \
+    tests/integration/test_peers.py -ra -m "not peer_java_connect and not peer_apicurio and not peer_kinesis" \
+    -o junit_suite_name="kafka-$COMPAT_KAFKA_VERSION" --junitxml="$RESULTS/pytest-kafka-$COMPAT_KAFKA_VERSION.xml"
+fi
 
 step "fuzzers (${FUZZ_SECONDS}s each)"
 if CC=clang-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONNECTD_FUZZ=ON \
