@@ -12,14 +12,18 @@ static int validate(const cd_schema_t *schema, const cd_value_t *value, const ch
 /* Does the value's kind match the Java classes the schema expects? */
 static bool kind_matches(const cd_schema_t *schema, cd_value_kind_t kind)
 {
-    const char *name = cd_schema_name(schema);
-    if (name) {
-        if (strcmp(name, CD_LOGICAL_DECIMAL) == 0)
-            return kind == CD_VALUE_DECIMAL;
-        if (strcmp(name, CD_LOGICAL_DATE) == 0 || strcmp(name, CD_LOGICAL_TIME) == 0)
-            return kind == CD_VALUE_DATE || kind == CD_VALUE_INT32;
-        if (strcmp(name, CD_LOGICAL_TIMESTAMP) == 0)
-            return kind == CD_VALUE_DATE || kind == CD_VALUE_INT64;
+    /* Java picks the expected class by logical name alone; here the name counts only on its
+     * physical type, so a value's kind always agrees with the schema type it is walked as. */
+    switch (cd_schema_logical(schema)) {
+    case CD_LOGICAL_KIND_DECIMAL:
+        return kind == CD_VALUE_DECIMAL;
+    case CD_LOGICAL_KIND_DATE:
+    case CD_LOGICAL_KIND_TIME:
+        return kind == CD_VALUE_DATE || kind == CD_VALUE_INT32;
+    case CD_LOGICAL_KIND_TIMESTAMP:
+        return kind == CD_VALUE_DATE || kind == CD_VALUE_INT64;
+    case CD_LOGICAL_NONE:
+        break;
     }
     switch (cd_schema_type(schema)) {
     case CD_TYPE_INT8:
@@ -183,8 +187,11 @@ int cd_logical_decimal_check_scale(const cd_schema_t *schema, const cd_value_t *
         return -1;
     }
     if (scale != cd_value_decimal_scale(decimal)) {
-        snprintf(errstr, errstr_size,
-                 "BigDecimal has mismatching scale value for given Decimal schema");
+        snprintf(
+            errstr, errstr_size,
+            "Decimal value has mismatching scale for given Decimal schema. Schema has scale %d, "
+            "value has scale %d.",
+            (int)scale, (int)cd_value_decimal_scale(decimal));
         return -1;
     }
     return 0;

@@ -81,8 +81,18 @@ static void test_logical_schemas(void **state)
 
     cd_value_t *d = cd_value_new_decimal_from_string("2.2", 3);
     assert_int_equal(cd_logical_decimal_check_scale(dec, d, err, sizeof(err)), -1);
-    assert_string_equal(err, "BigDecimal has mismatching scale value for given Decimal schema");
+    assert_string_equal(err, "Decimal value has mismatching scale for given Decimal schema. Schema "
+                             "has scale 2, value has scale 1.");
     cd_value_destroy(d);
+
+    /* A logical name on another physical type is not that logical type: a decimal value does
+     * not validate against an ARRAY schema that happens to be named Decimal. */
+    cd_schema_t *named_array = cd_schema_new_array(cd_schema_new(CD_TYPE_INT8));
+    cd_schema_set_name(named_array, CD_LOGICAL_DECIMAL);
+    d = cd_value_new_decimal_from_string("1", 1);
+    assert_int_equal(cd_validate_value(named_array, d, err, sizeof(err)), -1);
+    cd_value_destroy(d);
+    cd_schema_unref(named_array);
     cd_schema_unref(dec);
     cd_schema_unref(date);
     cd_schema_unref(ts);
