@@ -73,15 +73,21 @@ done
 step "integration tests (real peers on 127.0.0.1)"
 CONNECTD_BUILD_DIR="$ROOT/build" "$PY" -m pytest tests/integration -ra \
   --junitxml="$RESULTS/pytest.xml" ${PYTEST_ARGS:-}
-rc=$?
-# pytest exit 5 = no tests collected: that is a failure of the suite here.
-[ $rc -eq 5 ] && record pytest_collected fail "pytest collected no tests"
+pytest_verdict() { # name exit-code: 0 and 1 are in the junit file; anything else is a failure
+  case "$2" in
+    0 | 1) ;;
+    5) record "$1" fail "pytest collected no tests" ;;
+    *) record "$1" fail "pytest ended with exit code $2 (interrupted, internal or usage error)" ;;
+  esac
+}
+pytest_verdict pytest_run $?
 
 if [ -z "${KAFKA_BOOTSTRAP:-}" ]; then
   step "broker and librdkafka tests against Kafka $COMPAT_KAFKA_VERSION"
   KAFKA_VERSION=$COMPAT_KAFKA_VERSION CONNECTD_BUILD_DIR="$ROOT/build" "$PY" -m pytest \
     tests/integration/test_peers.py -ra -m "not peer_java_connect and not peer_apicurio and not peer_kinesis" \
     -o junit_suite_name="kafka-$COMPAT_KAFKA_VERSION" --junitxml="$RESULTS/pytest-kafka-$COMPAT_KAFKA_VERSION.xml"
+  pytest_verdict "pytest_run_kafka_$COMPAT_KAFKA_VERSION" $?
 fi
 
 step "fuzzers (${FUZZ_SECONDS}s each)"
