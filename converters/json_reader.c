@@ -21,6 +21,10 @@
 
 /** Size of one arena chunk; larger allocations get a chunk of their own. */
 #define ARENA_CHUNK_SIZE ((size_t)64 * 1024)
+/** The first chunk: for a small input, a small one (not a 64 KiB malloc per record). */
+#define ARENA_FIRST_CHUNK_MIN ((size_t)2 * 1024)
+/** Objects with up to this many members are indexed without a heap allocation. */
+#define SMALL_OBJECT_MEMBERS 32
 
 typedef struct arena_chunk_s {
     struct arena_chunk_s *next;
@@ -53,7 +57,12 @@ static void *arena_alloc(cd_json_doc_t *doc, size_t size)
         size = align;
     arena_chunk_t *chunk = doc->chunks;
     if (!chunk || chunk->size - chunk->used < size) {
-        size_t chunk_size = size > ARENA_CHUNK_SIZE ? size : ARENA_CHUNK_SIZE;
+        size_t chunk_size = ARENA_CHUNK_SIZE;
+        if (!chunk && doc->len < ARENA_CHUNK_SIZE / 16) /* nodes take ~16x the input */
+            chunk_size =
+                doc->len * 16 > ARENA_FIRST_CHUNK_MIN ? doc->len * 16 : ARENA_FIRST_CHUNK_MIN;
+        if (size > chunk_size)
+            chunk_size = size;
         chunk = malloc(sizeof(*chunk) + chunk_size);
         if (!chunk)
             return NULL;
@@ -240,11 +249,37 @@ static size_t utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
+/** @returns true for a byte that stands for itself in a string literal (printable ASCII). */
+static bool is_plain_string_byte(uint8_t c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 /** Parses a string literal (at its opening quote) into arena memory. */
 static int parse_string(cd_json_doc_t *doc, const char **out, size_t *out_len)
 {
     size_t n = 0;
     doc->pos++; /* opening quote */
+    size_t plain_end = doc->pos;
+    while (plain_end < doc->len && is_plain_string_byte(doc->in[plain_end]))
+        plain_end++;
+    n = plain_end - doc->pos;
+    if (plain_end < doc->len && doc->in[plain_end] == '"') {
+        /* Nothing to decode: copied straight from the input. */
+        char *copy = arena_alloc(doc, n + 1);
+        if (!copy)
+            return parse_error(doc, "out of memory");
+        memcpy(copy, doc->in + doc->pos, n);
+        copy[n] = '\0';
+        doc->pos = plain_end + 1;
+        *out = copy;
+        *out_len = n;
+        return 0;
+    }
+    if (text_reserve(doc, n + 8) != 0)
+        return -1;
+    memcpy(doc->text, doc->in + doc->pos, n);
+    doc->pos = plain_end;
     for (;;) {
         if (doc->pos >= doc->len)
             return parse_error(doc, "unexpected end of input in a string");
@@ -482,12 +517,16 @@ static int finish_object(cd_json_doc_t *doc, cd_json_node_t *node)
 {
     int rc = -1;
     size_t n = node->count;
-    cd_json_member_t **order = NULL;
-    size_t *new_index = NULL;
+    cd_json_member_t *small_order[SMALL_OBJECT_MEMBERS];
+    size_t small_new_index[SMALL_OBJECT_MEMBERS];
+    cd_json_member_t **order = small_order;
+    size_t *new_index = small_new_index;
     if (n == 0)
         return 0;
-    order = malloc(n * sizeof(*order));
-    new_index = malloc(n * sizeof(*new_index));
+    if (n > SMALL_OBJECT_MEMBERS) {
+        order = malloc(n * sizeof(*order));
+        new_index = malloc(n * sizeof(*new_index));
+    }
     node->sorted = arena_alloc(doc, n * sizeof(*node->sorted));
     if (!order || !new_index || !node->sorted) {
         parse_error(doc, "out of memory");
@@ -495,7 +534,20 @@ static int finish_object(cd_json_doc_t *doc, cd_json_node_t *node)
     }
     for (size_t i = 0; i < n; i++)
         order[i] = &node->members[i];
-    qsort(order, n, sizeof(*order), compare_member_ptrs);
+    if (n > SMALL_OBJECT_MEMBERS) {
+        qsort(order, n, sizeof(*order), compare_member_ptrs);
+    } else {
+        /* Insertion sort: the order is total, so the result is qsort's. */
+        for (size_t i = 1; i < n; i++) {
+            cd_json_member_t *m = order[i];
+            size_t j = i;
+            while (j > 0 && compare_member_ptrs(&order[j - 1], &m) > 0) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = m;
+        }
+    }
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && compare_keys(order[i]->key, order[i]->key_len, order[j]->key,
@@ -527,8 +579,10 @@ static int finish_object(cd_json_doc_t *doc, cd_json_node_t *node)
     node->count = kept;
     rc = 0;
 fail:
-    free(order);
-    free(new_index);
+    if (order != small_order)
+        free(order);
+    if (new_index != small_new_index)
+        free(new_index);
     return rc;
 }
 
@@ -915,13 +969,69 @@ static int32_t node_int_value(const cd_json_node_t *node)
     return (int32_t)(uint32_t)(uint64_t)node_long_value(node);
 }
 
+/**
+ * Reads a number's text as a double without strtod when that is exact
+ * (Clinger's fast path): the digits form an integer below 2^53 and the power
+ * of ten is at most 10^22, so both are doubles and one IEEE multiplication or
+ * division gives the correctly rounded value.
+ * @returns false where it does not apply.
+ */
+static bool number_text_to_double_fast(const char *text, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = text;
+    bool negative = *p == '-';
+    uint64_t mantissa = 0;
+    int64_t exponent = 0;
+    if (negative)
+        p++;
+    for (; is_digit((uint8_t)*p); p++) {
+        mantissa = mantissa * 10 + (uint64_t)(*p - '0');
+        if (mantissa >= (uint64_t)1 << 53)
+            return false;
+    }
+    if (*p == '.') {
+        for (p++; is_digit((uint8_t)*p); p++) {
+            mantissa = mantissa * 10 + (uint64_t)(*p - '0');
+            if (mantissa >= (uint64_t)1 << 53)
+                return false;
+            exponent--;
+        }
+    }
+    if (*p == 'e' || *p == 'E') {
+        bool exp_negative = false;
+        int64_t e = 0;
+        p++;
+        if (*p == '+' || *p == '-')
+            exp_negative = *p++ == '-';
+        for (; is_digit((uint8_t)*p); p++) {
+            e = e * 10 + (*p - '0');
+            if (e > 1000)
+                return false;
+        }
+        exponent += exp_negative ? -e : e;
+    }
+    if (*p || exponent < -22 || exponent > 22)
+        return false;
+    double v = (double)mantissa;
+    v = exponent < 0 ? v / pow10[-exponent] : v * pow10[exponent];
+    *out = negative ? -v : v;
+    return true;
+}
+
 /** JsonNode.doubleValue(): correctly rounded; an exact zero is +0.0 as BigDecimal has no -0. */
 static double node_double_value(const cd_json_node_t *node)
 {
     if (node->type == CD_JSON_INT || node->type == CD_JSON_LONG)
         return (double)node->integer;
-    if (node->type == CD_JSON_BIG_INTEGER || node->type == CD_JSON_DECIMAL)
-        return number_text_is_zero(node->text) ? 0.0 : strtod(node->text, NULL);
+    if (node->type == CD_JSON_BIG_INTEGER || node->type == CD_JSON_DECIMAL) {
+        double v;
+        if (number_text_is_zero(node->text))
+            return 0.0;
+        return number_text_to_double_fast(node->text, &v) ? v : strtod(node->text, NULL);
+    }
     return 0.0;
 }
 
