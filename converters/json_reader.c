@@ -261,6 +261,18 @@ static int parse_string(cd_json_doc_t *doc, const char **out, size_t *out_len)
     size_t n = 0;
     doc->pos++; /* opening quote */
     size_t plain_end = doc->pos;
+    /* Eight bytes at a time while none is a quote, backslash, control or non-ASCII byte. */
+    while (doc->len - plain_end >= 8) {
+        uint64_t word, ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+        memcpy(&word, doc->in + plain_end, 8);
+        uint64_t quote = word ^ (ones * '"'), backslash = word ^ (ones * '\\');
+        uint64_t special = (word | ((word - ones * 0x20) & ~word) | ((quote - ones) & ~quote) |
+                            ((backslash - ones) & ~backslash)) &
+                           highs;
+        if (special)
+            break;
+        plain_end += 8;
+    }
     while (plain_end < doc->len && is_plain_string_byte(doc->in[plain_end]))
         plain_end++;
     n = plain_end - doc->pos;
@@ -495,6 +507,8 @@ static int parse_literal(cd_json_doc_t *doc, const char *word, cd_json_node_t **
 
 static int compare_keys(const char *a, size_t a_len, const char *b, size_t b_len)
 {
+    if (a_len && b_len && a[0] != b[0]) /* most keys differ in their first byte */
+        return (uint8_t)a[0] < (uint8_t)b[0] ? -1 : 1;
     int c = memcmp(a, b, a_len < b_len ? a_len : b_len);
     if (c != 0)
         return c;
