@@ -795,6 +795,9 @@ static int32_t java_hash(const cd_value_t *v)
     }
 }
 
+/** Maps with up to this many entries are put in HashMap order without a heap allocation. */
+#define SMALL_MAP_ENTRIES 32
+
 typedef struct {
     uint32_t bucket;
     size_t order;
@@ -818,7 +821,8 @@ void cd_value_map_sort_java_hash_order(cd_value_t *map)
     uint64_t cap = 16;
     while ((uint64_t)n * 4 > cap * 3)
         cap *= 2;
-    hash_slot_t *slots = xcalloc(n, sizeof(*slots));
+    hash_slot_t small_slots[SMALL_MAP_ENTRIES];
+    hash_slot_t *slots = n <= SMALL_MAP_ENTRIES ? small_slots : xcalloc(n, sizeof(*slots));
     for (size_t i = 0; i < n; i++) {
         uint32_t h = (uint32_t)java_hash(map->u.map.entries[i].key);
         h ^= h >> 16;
@@ -826,10 +830,24 @@ void cd_value_map_sort_java_hash_order(cd_value_t *map)
         slots[i].order = i;
         slots[i].entry = map->u.map.entries[i];
     }
-    qsort(slots, n, sizeof(*slots), compare_slots);
+    if (n > SMALL_MAP_ENTRIES) {
+        qsort(slots, n, sizeof(*slots), compare_slots);
+    } else {
+        /* Insertion sort: (bucket, order) is a total order, so the result is qsort's. */
+        for (size_t i = 1; i < n; i++) {
+            hash_slot_t slot = slots[i];
+            size_t j = i;
+            while (j > 0 && compare_slots(&slots[j - 1], &slot) > 0) {
+                slots[j] = slots[j - 1];
+                j--;
+            }
+            slots[j] = slot;
+        }
+    }
     for (size_t i = 0; i < n; i++)
         map->u.map.entries[i] = slots[i].entry;
-    free(slots);
+    if (slots != small_slots)
+        free(slots);
 }
 
 /* ---- structs ---- */
