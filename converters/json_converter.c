@@ -11,6 +11,7 @@
 #include "util/properties.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +47,9 @@ typedef struct json_converter_s {
     bool schemas_enable;
     cd_schema_t *config_schema; /* schema.content, NULL if unset */
     bool has_config_schema;
-    schema_cache_t write_cache; /* cd_schema_t pointer -> schema JSON */
-    schema_cache_t read_cache;  /* schema JSON text -> cd_schema_t */
+    schema_cache_t write_cache;         /* cd_schema_t pointer -> schema JSON */
+    schema_cache_t read_cache;          /* schema JSON text -> cd_schema_t */
+    _Atomic(cd_json_doc_t *) spare_doc; /* a parsed document's memory, for the next parse */
 } json_converter_t;
 
 /* ------------------------------------------------------------------ */
@@ -307,6 +309,7 @@ static void json_destroy(void *state)
         return;
     cache_destroy(&conv->write_cache);
     cache_destroy(&conv->read_cache);
+    cd_json_doc_destroy(atomic_exchange(&conv->spare_doc, NULL));
     cd_schema_unref(conv->config_schema);
     free(conv);
 }
@@ -322,6 +325,7 @@ static void *json_create(const cd_properties_t *config, cd_converter_type_t type
     }
     cache_init(&conv->write_cache, 0);
     cache_init(&conv->read_cache, 0);
+    atomic_init(&conv->spare_doc, NULL);
     if (config_bool(config, "schemas.enable", true, &conv->schemas_enable, errstr, errstr_size) !=
             0 ||
         config_int(config, "schemas.cache.size", 1000, &cache_size, errstr, errstr_size) != 0 ||
@@ -460,7 +464,9 @@ static int json_to_connect(void *state, const char *topic, const cd_headers_t *h
     cd_schema_and_value_clear(out);
     if (!data)
         return 0; /* a tombstone: SchemaAndValue.NULL */
-    doc = cd_json_parse(data, len, &root, detail, sizeof(detail));
+    /* Concurrent calls each take the spare document or, if another has it, a new one. */
+    doc = cd_json_parse_reusing(atomic_exchange(&conv->spare_doc, NULL), data, len, &root, detail,
+                                sizeof(detail));
     if (!doc) {
         snprintf(errstr, errstr_size, "%s%s", CD_JSON_READ_SERIALIZATION_ERROR, detail);
         return -1;
@@ -495,7 +501,7 @@ static int json_to_connect(void *state, const char *topic, const cd_headers_t *h
     rc = 0;
 fail:
     cd_schema_unref(schema);
-    cd_json_doc_destroy(doc);
+    cd_json_doc_destroy(atomic_exchange(&conv->spare_doc, doc));
     return rc;
 }
 

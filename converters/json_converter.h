@@ -83,6 +83,13 @@ typedef struct cd_json_doc_s cd_json_doc_t;
  */
 cd_json_doc_t *cd_json_parse(const uint8_t *data, size_t len, const cd_json_node_t **root,
                              char *errstr, size_t errstr_size);
+/**
+ * @brief cd_json_parse() into @p spare, a document no longer needed (NULL: a new
+ *        one), whose memory is reused: no allocation per parse in steady state.
+ *        @p spare is consumed either way (destroyed on failure).
+ */
+cd_json_doc_t *cd_json_parse_reusing(cd_json_doc_t *spare, const uint8_t *data, size_t len,
+                                     const cd_json_node_t **root, char *errstr, size_t errstr_size);
 /** @brief Frees a document and every node in it; NULL is a no-op. */
 void cd_json_doc_destroy(cd_json_doc_t *doc);
 /** @returns the member named @p key of an OBJECT node, or NULL (also for non-objects). */

@@ -23,6 +23,8 @@
 #define ARENA_CHUNK_SIZE ((size_t)64 * 1024)
 /** The first chunk: for a small input, a small one (not a 64 KiB malloc per record). */
 #define ARENA_FIRST_CHUNK_MIN ((size_t)2 * 1024)
+/** Scratch stacks up to this size are kept for the next parse of a reused document. */
+#define SCRATCH_KEEP_BYTES ((size_t)16 * 1024)
 /** Objects with up to this many members are indexed without a heap allocation. */
 #define SMALL_OBJECT_MEMBERS 32
 
@@ -751,12 +753,69 @@ static int parse_value(cd_json_doc_t *doc, cd_json_node_t **out)
     return rc;
 }
 
+/** Empties a document for another parse, keeping one arena chunk (the largest of at most
+ *  ARENA_CHUNK_SIZE bytes) and the scratch stacks. */
+static void doc_reset(cd_json_doc_t *doc)
+{
+    arena_chunk_t *keep = NULL;
+    arena_chunk_t *chunk = doc->chunks;
+    while (chunk) {
+        arena_chunk_t *next = chunk->next;
+        if (chunk->size <= ARENA_CHUNK_SIZE && (!keep || chunk->size > keep->size)) {
+            free(keep);
+            keep = chunk;
+        } else {
+            free(chunk);
+        }
+        chunk = next;
+    }
+    if (keep) {
+        keep->used = 0;
+        keep->next = NULL;
+    }
+    doc->chunks = keep;
+    doc->node_top = 0;
+    doc->member_top = 0;
+    doc->pos = 0;
+    doc->depth = 0;
+}
+
+/** Frees scratch stacks grown past what is worth keeping for the next parse. */
+static void doc_trim_scratch(cd_json_doc_t *doc)
+{
+    if (doc->node_cap * sizeof(*doc->node_stack) > SCRATCH_KEEP_BYTES) {
+        free(doc->node_stack);
+        doc->node_stack = NULL;
+        doc->node_cap = 0;
+    }
+    if (doc->member_cap * sizeof(*doc->member_stack) > SCRATCH_KEEP_BYTES) {
+        free(doc->member_stack);
+        doc->member_stack = NULL;
+        doc->member_cap = 0;
+    }
+    if (doc->text_cap > SCRATCH_KEEP_BYTES) {
+        free(doc->text);
+        doc->text = NULL;
+        doc->text_cap = 0;
+    }
+}
+
 cd_json_doc_t *cd_json_parse(const uint8_t *data, size_t len, const cd_json_node_t **root,
                              char *errstr, size_t errstr_size)
 {
-    cd_json_doc_t *doc = calloc(1, sizeof(*doc));
+    return cd_json_parse_reusing(NULL, data, len, root, errstr, errstr_size);
+}
+
+cd_json_doc_t *cd_json_parse_reusing(cd_json_doc_t *spare, const uint8_t *data, size_t len,
+                                     const cd_json_node_t **root, char *errstr, size_t errstr_size)
+{
+    cd_json_doc_t *doc = spare;
     cd_json_node_t *value = NULL;
     *root = NULL;
+    if (doc)
+        doc_reset(doc);
+    else
+        doc = calloc(1, sizeof(*doc));
     if (!doc) {
         snprintf(errstr, errstr_size, "out of memory");
         return NULL;
@@ -792,12 +851,7 @@ cd_json_doc_t *cd_json_parse(const uint8_t *data, size_t len, const cd_json_node
         }
     }
     /* Jackson's readTree() ignores whatever follows the first value. */
-    free(doc->node_stack);
-    free(doc->member_stack);
-    free(doc->text);
-    doc->node_stack = NULL;
-    doc->member_stack = NULL;
-    doc->text = NULL;
+    doc_trim_scratch(doc);
     *root = value;
     return doc;
 fail:
