@@ -127,13 +127,44 @@ static size_t utf8_valid_length(const uint8_t *p, size_t avail)
     return n;
 }
 
+/** @returns the length of the prefix of @p p that needs no escaping (printable ASCII but
+ *  '"' and '\\'), eight bytes a step. */
+static size_t plain_prefix_length(const uint8_t *p, size_t len)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    for (; len - i >= 8; i += 8) {
+        uint64_t word;
+        memcpy(&word, p + i, 8);
+        uint64_t quote = word ^ (ones * '"'), backslash = word ^ (ones * '\\');
+        if ((word | ((word - ones * 0x20) & ~word) | ((quote - ones) & ~quote) |
+             ((backslash - ones) & ~backslash)) &
+            highs)
+            break;
+    }
+    while (i < len && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
+        i++;
+    return i;
+}
+
 int cd_json_write_string(cd_buf_t *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     const uint8_t *p = (const uint8_t *)s;
     size_t run = 0; /* start of the pending run of bytes copied as they are */
+    size_t plain = plain_prefix_length(p, len);
+    if (plain == len) {
+        /* Nothing to escape: one append. */
+        uint8_t *dst = len <= SIZE_MAX - 2 ? cd_buf_append_space(out, len + 2) : NULL;
+        if (!dst)
+            return -1;
+        dst[0] = '"';
+        memcpy(dst + 1, s, len);
+        dst[len + 1] = '"';
+        return 0;
+    }
     int rc = cd_buf_append_char(out, '"');
-    for (size_t i = 0; i < len && rc == 0;) {
+    for (size_t i = plain; i < len && rc == 0;) {
         uint8_t c = p[i];
         char esc[6];
         char surrogates[12];
