@@ -24,11 +24,12 @@ static void *xrealloc(void *p, size_t size)
     return p;
 }
 
+static cd_value_t *value_new_with_tail(cd_value_kind_t kind, size_t extra);
+
+/* malloc + memset rather than calloc: glibc's calloc skips the thread cache. */
 static cd_value_t *value_new(cd_value_kind_t kind)
 {
-    cd_value_t *v = xcalloc(1, sizeof(*v));
-    v->kind = kind;
-    return v;
+    return value_new_with_tail(kind, 0);
 }
 
 /**
