@@ -441,8 +441,25 @@ static int read_schema_cached(json_converter_t *conv, const uint8_t *data,
         return 0;
     }
     pthread_mutex_unlock(&cache->lock);
-    if (cd_json_read_schema(&conv->opts, node, schema, errstr, errstr_size) != 0)
+    if (node->lazy) {
+        /* Only checked so far: its tree now (the text parsed before, so this cannot fail
+         * but for memory). */
+        char detail[256];
+        const cd_json_node_t *tree;
+        cd_json_doc_t *doc = cd_json_parse(key, key_len, &tree, detail, sizeof(detail));
+        if (!doc || !tree) {
+            snprintf(errstr, errstr_size, "%s%s", CD_JSON_READ_SERIALIZATION_ERROR,
+                     doc ? "no schema" : detail);
+            cd_json_doc_destroy(doc);
+            return -1;
+        }
+        int rc = cd_json_read_schema(&conv->opts, tree, schema, errstr, errstr_size);
+        cd_json_doc_destroy(doc);
+        if (rc != 0)
+            return -1;
+    } else if (cd_json_read_schema(&conv->opts, node, schema, errstr, errstr_size) != 0) {
         return -1;
+    }
     pthread_mutex_lock(&cache->lock);
     cache_put(cache, key, key_len, hash, *schema, NULL, 0);
     pthread_mutex_unlock(&cache->lock);
@@ -465,8 +482,14 @@ static int json_to_connect(void *state, const char *topic, const cd_headers_t *h
     if (!data)
         return 0; /* a tombstone: SchemaAndValue.NULL */
     /* Concurrent calls each take the spare document or, if another has it, a new one. */
-    doc = cd_json_parse_reusing(atomic_exchange(&conv->spare_doc, NULL), data, len, &root, detail,
-                                sizeof(detail));
+    /* With the read cache on, the envelope's schema is only checked, not built into a tree:
+     * its text is the cache key, and it is parsed again only on a miss. */
+    doc = cd_json_parse_reusing(atomic_exchange(&conv->spare_doc, NULL), data, len,
+                                conv->schemas_enable && !conv->has_config_schema &&
+                                        conv->read_cache.max_entries > 0
+                                    ? "schema"
+                                    : NULL,
+                                &root, detail, sizeof(detail));
     if (!doc) {
         snprintf(errstr, errstr_size, "%s%s", CD_JSON_READ_SERIALIZATION_ERROR, detail);
         return -1;

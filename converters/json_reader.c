@@ -47,6 +47,10 @@ struct cd_json_doc_s {
     size_t len;
     size_t pos;
     int depth;
+    const char *lazy_member; /* a root object's member only validated (see cd_json_node_s.lazy) */
+    size_t lazy_member_len;
+    bool discard;           /* validating a lazy member's value: no tree is built */
+    cd_json_node_t scratch; /* what new_node() hands out while discarding */
     char *errstr;
     size_t errstr_size;
 };
@@ -156,7 +160,7 @@ static bool is_identifier_part(uint8_t c)
 
 static cd_json_node_t *new_node(cd_json_doc_t *doc, cd_json_node_type_t type, size_t start)
 {
-    cd_json_node_t *node = arena_alloc(doc, sizeof(*node));
+    cd_json_node_t *node = doc->discard ? &doc->scratch : arena_alloc(doc, sizeof(*node));
     if (!node) {
         parse_error(doc, "out of memory");
         return NULL;
@@ -280,6 +284,12 @@ static int parse_string(cd_json_doc_t *doc, const char **out, size_t *out_len)
     n = plain_end - doc->pos;
     if (plain_end < doc->len && doc->in[plain_end] == '"') {
         /* Nothing to decode: copied straight from the input. */
+        if (doc->discard) {
+            doc->pos = plain_end + 1;
+            *out = "";
+            *out_len = 0;
+            return 0;
+        }
         char *copy = arena_alloc(doc, n + 1);
         if (!copy)
             return parse_error(doc, "out of memory");
@@ -381,6 +391,11 @@ static int parse_string(cd_json_doc_t *doc, const char **out, size_t *out_len)
         n += seq;
         doc->pos += seq;
     }
+    if (doc->discard) {
+        *out = "";
+        *out_len = 0;
+        return 0;
+    }
     char *copy = arena_alloc(doc, n + 1);
     if (!copy)
         return parse_error(doc, "out of memory");
@@ -467,6 +482,10 @@ static int parse_number(cd_json_doc_t *doc, cd_json_node_t **out)
             return parse_error(doc, "number scale out of range");
     }
     size_t text_len = doc->pos - start;
+    if (doc->discard) {
+        *out = new_node(doc, CD_JSON_DECIMAL, start);
+        return 0;
+    }
     char *text = arena_alloc(doc, text_len + 1);
     if (!text)
         return parse_error(doc, "out of memory");
@@ -604,6 +623,29 @@ fail:
 
 static int parse_value(cd_json_doc_t *doc, cd_json_node_t **out);
 
+/**
+ * Parses a value with the same checks (and errors) as parse_value() but builds
+ * no tree: the node says only whether it is a null, and where its text is.
+ */
+static int parse_lazy_value(cd_json_doc_t *doc, cd_json_node_t **out)
+{
+    size_t start = doc->pos;
+    cd_json_node_t *scratch;
+    doc->discard = true;
+    int rc = parse_value(doc, &scratch);
+    doc->discard = false;
+    if (rc != 0)
+        return -1;
+    cd_json_node_t *node =
+        new_node(doc, doc->in[start] == 'n' ? CD_JSON_NULL : CD_JSON_MISSING, start);
+    if (!node)
+        return -1;
+    node->lazy = true;
+    node->src_end = doc->pos;
+    *out = node;
+    return 0;
+}
+
 static int parse_array(cd_json_doc_t *doc, cd_json_node_t **out)
 {
     cd_json_node_t *node = new_node(doc, CD_JSON_ARRAY, doc->pos);
@@ -617,7 +659,7 @@ static int parse_array(cd_json_doc_t *doc, cd_json_node_t **out)
     } else {
         for (;;) {
             cd_json_node_t *item;
-            if (parse_value(doc, &item) != 0 || push_node(doc, item) != 0)
+            if (parse_value(doc, &item) != 0 || (!doc->discard && push_node(doc, item) != 0))
                 return -1;
             skip_whitespace(doc);
             if (doc->pos >= doc->len)
@@ -631,6 +673,10 @@ static int parse_array(cd_json_doc_t *doc, cd_json_node_t **out)
                                         "separate array entries");
             skip_whitespace(doc);
         }
+    }
+    if (doc->discard) {
+        *out = node;
+        return 0;
     }
     node->count = doc->node_top - base;
     if (node->count) {
@@ -670,7 +716,16 @@ static int parse_object(cd_json_doc_t *doc, cd_json_node_t **out)
                                         "separate field name and value");
             doc->pos++;
             skip_whitespace(doc);
-            if (parse_value(doc, &value) != 0 || push_member(doc, key, key_len, value) != 0)
+            bool lazy = !doc->discard && doc->depth == 1 && doc->lazy_member &&
+                        key_len == doc->lazy_member_len &&
+                        memcmp(key, doc->lazy_member, key_len) == 0;
+            if (lazy) {
+                if (parse_lazy_value(doc, &value) != 0)
+                    return -1;
+            } else if (parse_value(doc, &value) != 0) {
+                return -1;
+            }
+            if (!doc->discard && push_member(doc, key, key_len, value) != 0)
                 return -1;
             skip_whitespace(doc);
             if (doc->pos >= doc->len)
@@ -684,6 +739,10 @@ static int parse_object(cd_json_doc_t *doc, cd_json_node_t **out)
                                         "separate object entries");
             skip_whitespace(doc);
         }
+    }
+    if (doc->discard) {
+        *out = node;
+        return 0;
     }
     node->count = doc->member_top - base;
     if (node->count) {
@@ -803,11 +862,12 @@ static void doc_trim_scratch(cd_json_doc_t *doc)
 cd_json_doc_t *cd_json_parse(const uint8_t *data, size_t len, const cd_json_node_t **root,
                              char *errstr, size_t errstr_size)
 {
-    return cd_json_parse_reusing(NULL, data, len, root, errstr, errstr_size);
+    return cd_json_parse_reusing(NULL, data, len, NULL, root, errstr, errstr_size);
 }
 
 cd_json_doc_t *cd_json_parse_reusing(cd_json_doc_t *spare, const uint8_t *data, size_t len,
-                                     const cd_json_node_t **root, char *errstr, size_t errstr_size)
+                                     const char *lazy_member, const cd_json_node_t **root,
+                                     char *errstr, size_t errstr_size)
 {
     cd_json_doc_t *doc = spare;
     cd_json_node_t *value = NULL;
@@ -822,6 +882,9 @@ cd_json_doc_t *cd_json_parse_reusing(cd_json_doc_t *spare, const uint8_t *data, 
     }
     doc->in = data;
     doc->len = len;
+    doc->lazy_member = lazy_member;
+    doc->lazy_member_len = lazy_member ? strlen(lazy_member) : 0;
+    doc->discard = false;
     doc->errstr = errstr;
     doc->errstr_size = errstr_size;
     if (len > CD_JSON_MAX_INPUT_SIZE) {
