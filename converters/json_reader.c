@@ -160,7 +160,13 @@ static bool is_identifier_part(uint8_t c)
 
 static cd_json_node_t *new_node(cd_json_doc_t *doc, cd_json_node_type_t type, size_t start)
 {
-    cd_json_node_t *node = doc->discard ? &doc->scratch : arena_alloc(doc, sizeof(*node));
+    if (doc->discard) {
+        /* Only checked, never read: no need to clear it. */
+        doc->scratch.type = type;
+        doc->scratch.src_start = start;
+        return &doc->scratch;
+    }
+    cd_json_node_t *node = arena_alloc(doc, sizeof(*node));
     if (!node) {
         parse_error(doc, "out of memory");
         return NULL;
@@ -275,8 +281,13 @@ static int parse_string(cd_json_doc_t *doc, const char **out, size_t *out_len)
         uint64_t special = (word | ((word - ones * 0x20) & ~word) | ((quote - ones) & ~quote) |
                             ((backslash - ones) & ~backslash)) &
                            highs;
-        if (special)
+        if (special) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* The lowest flagged byte is exact (a borrow only disturbs the bytes above it). */
+            plain_end += (size_t)__builtin_ctzll(special) / 8;
+#endif
             break;
+        }
         plain_end += 8;
     }
     while (plain_end < doc->len && is_plain_string_byte(doc->in[plain_end]))

@@ -137,10 +137,17 @@ static size_t plain_prefix_length(const uint8_t *p, size_t len)
         uint64_t word;
         memcpy(&word, p + i, 8);
         uint64_t quote = word ^ (ones * '"'), backslash = word ^ (ones * '\\');
-        if ((word | ((word - ones * 0x20) & ~word) | ((quote - ones) & ~quote) |
-             ((backslash - ones) & ~backslash)) &
-            highs)
+        uint64_t special = (word | ((word - ones * 0x20) & ~word) | ((quote - ones) & ~quote) |
+                            ((backslash - ones) & ~backslash)) &
+                           highs;
+        if (special) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* The lowest flagged byte is exact (a borrow only disturbs the bytes above it). */
+            return i + (size_t)__builtin_ctzll(special) / 8;
+#else
             break;
+#endif
+        }
     }
     while (i < len && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
         i++;
