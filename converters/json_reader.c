@@ -51,6 +51,8 @@ struct cd_json_doc_s {
     size_t lazy_member_len;
     bool discard;           /* validating a lazy member's value: no tree is built */
     cd_json_node_t scratch; /* what new_node() hands out while discarding */
+    char *last_lazy;        /* the text of the last lazy value checked (kept across parses) */
+    size_t last_lazy_len, last_lazy_cap;
     char *errstr;
     size_t errstr_size;
 };
@@ -634,6 +636,25 @@ fail:
 
 static int parse_value(cd_json_doc_t *doc, cd_json_node_t **out);
 
+/** Keeps the text of a lazy value just checked, if self-delimited and not too large. */
+static void remember_lazy_text(cd_json_doc_t *doc, size_t start)
+{
+    size_t len = doc->pos - start;
+    uint8_t first = doc->in[start];
+    doc->last_lazy_len = 0;
+    if ((first != '{' && first != '[' && first != '"') || len > SCRATCH_KEEP_BYTES)
+        return;
+    if (len > doc->last_lazy_cap) {
+        char *text = realloc(doc->last_lazy, len);
+        if (!text)
+            return;
+        doc->last_lazy = text;
+        doc->last_lazy_cap = len;
+    }
+    memcpy(doc->last_lazy, doc->in + start, len);
+    doc->last_lazy_len = len;
+}
+
 /**
  * Parses a value with the same checks (and errors) as parse_value() but builds
  * no tree: the node says only whether it is a null, and where its text is.
@@ -642,11 +663,19 @@ static int parse_lazy_value(cd_json_doc_t *doc, cd_json_node_t **out)
 {
     size_t start = doc->pos;
     cd_json_node_t *scratch;
-    doc->discard = true;
-    int rc = parse_value(doc, &scratch);
-    doc->discard = false;
-    if (rc != 0)
-        return -1;
+    if (doc->last_lazy_len && doc->len - doc->pos >= doc->last_lazy_len &&
+        memcmp(doc->in + doc->pos, doc->last_lazy, doc->last_lazy_len) == 0) {
+        /* The same bytes as the value checked last time, an object, array or string: it ends
+         * where it ended then (nothing after it is looked at) and passes the same checks. */
+        doc->pos += doc->last_lazy_len;
+    } else {
+        doc->discard = true;
+        int rc = parse_value(doc, &scratch);
+        doc->discard = false;
+        if (rc != 0)
+            return -1;
+        remember_lazy_text(doc, start);
+    }
     cd_json_node_t *node =
         new_node(doc, doc->in[start] == 'n' ? CD_JSON_NULL : CD_JSON_MISSING, start);
     if (!node)
@@ -946,6 +975,7 @@ void cd_json_doc_destroy(cd_json_doc_t *doc)
     free(doc->node_stack);
     free(doc->member_stack);
     free(doc->text);
+    free(doc->last_lazy);
     free(doc);
 }
 
