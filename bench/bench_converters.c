@@ -3,7 +3,10 @@
  * false) and StringConverter, fromConnect and toConnect, on records generated
  * deterministically (the same ones bench/JavaConverterBench.java builds).
  *
- *   bench_converters [records] [passes]     (defaults 200000 and 5)
+ *   bench_converters [records] [passes] [only]   (defaults 200000, 5, all)
+ *
+ * With @c only, just the converters whose label contains that text run (to
+ * profile one case, e.g. under callgrind).
  *
  * Prints one line per measurement:
  *   converter=<name> op=<from|to> records=<n> records_per_sec=<median> bytes_per_record=<avg>
@@ -186,13 +189,17 @@ int main(int argc, char **argv)
         rng_word(&rng, text, 100);
         strings[i] = cd_value_new_string(text, 100);
     }
+    const char *only = argc > 3 ? argv[3] : "";
     const char *json = "org.apache.kafka.connect.json.JsonConverter";
-    bench_converter("JsonConverter(schemas.enable=true)", json, "schemas.enable", "true", schema,
-                    records, n, passes);
-    bench_converter("JsonConverter(schemas.enable=false)", json, "schemas.enable", "false", schema,
-                    records, n, passes);
-    bench_converter("StringConverter", "org.apache.kafka.connect.storage.StringConverter", NULL,
-                    NULL, string_schema, strings, n, passes);
+    if (strstr("JsonConverter(schemas.enable=true)", only))
+        bench_converter("JsonConverter(schemas.enable=true)", json, "schemas.enable", "true",
+                        schema, records, n, passes);
+    if (strstr("JsonConverter(schemas.enable=false)", only))
+        bench_converter("JsonConverter(schemas.enable=false)", json, "schemas.enable", "false",
+                        schema, records, n, passes);
+    if (strstr("StringConverter", only))
+        bench_converter("StringConverter", "org.apache.kafka.connect.storage.StringConverter", NULL,
+                        NULL, string_schema, strings, n, passes);
     for (size_t i = 0; i < n; i++) {
         cd_value_destroy(records[i]);
         cd_value_destroy(strings[i]);

@@ -11,6 +11,7 @@
 #include "util/properties.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,19 +47,29 @@ typedef struct json_converter_s {
     bool schemas_enable;
     cd_schema_t *config_schema; /* schema.content, NULL if unset */
     bool has_config_schema;
-    schema_cache_t write_cache; /* cd_schema_t pointer -> schema JSON */
-    schema_cache_t read_cache;  /* schema JSON text -> cd_schema_t */
+    schema_cache_t write_cache;         /* cd_schema_t pointer -> schema JSON */
+    schema_cache_t read_cache;          /* schema JSON text -> cd_schema_t */
+    _Atomic(cd_json_doc_t *) spare_doc; /* a parsed document's memory, for the next parse */
 } json_converter_t;
 
 /* ------------------------------------------------------------------ */
 /* Cache                                                                */
 /* ------------------------------------------------------------------ */
 
+/** FNV-1a-style hash taking eight bytes a step (the schema text of every record is hashed). */
 static uint64_t hash_bytes(const void *data, size_t len)
 {
     const uint8_t *p = data;
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) {
+    uint64_t h = 1469598103934665603ULL ^ len;
+    size_t i = 0;
+    for (; len - i >= 8; i += 8) {
+        uint64_t word;
+        memcpy(&word, p + i, 8);
+        h ^= word;
+        h *= 1099511628211ULL;
+        h ^= h >> 29;
+    }
+    for (; i < len; i++) {
         h ^= p[i];
         h *= 1099511628211ULL;
     }
@@ -298,6 +309,7 @@ static void json_destroy(void *state)
         return;
     cache_destroy(&conv->write_cache);
     cache_destroy(&conv->read_cache);
+    cd_json_doc_destroy(atomic_exchange(&conv->spare_doc, NULL));
     cd_schema_unref(conv->config_schema);
     free(conv);
 }
@@ -313,6 +325,7 @@ static void *json_create(const cd_properties_t *config, cd_converter_type_t type
     }
     cache_init(&conv->write_cache, 0);
     cache_init(&conv->read_cache, 0);
+    atomic_init(&conv->spare_doc, NULL);
     if (config_bool(config, "schemas.enable", true, &conv->schemas_enable, errstr, errstr_size) !=
             0 ||
         config_int(config, "schemas.cache.size", 1000, &cache_size, errstr, errstr_size) != 0 ||
@@ -428,8 +441,25 @@ static int read_schema_cached(json_converter_t *conv, const uint8_t *data,
         return 0;
     }
     pthread_mutex_unlock(&cache->lock);
-    if (cd_json_read_schema(&conv->opts, node, schema, errstr, errstr_size) != 0)
+    if (node->lazy) {
+        /* Only checked so far: its tree now (the text parsed before, so this cannot fail
+         * but for memory). */
+        char detail[256];
+        const cd_json_node_t *tree;
+        cd_json_doc_t *doc = cd_json_parse(key, key_len, &tree, detail, sizeof(detail));
+        if (!doc || !tree) {
+            snprintf(errstr, errstr_size, "%s%s", CD_JSON_READ_SERIALIZATION_ERROR,
+                     doc ? "no schema" : detail);
+            cd_json_doc_destroy(doc);
+            return -1;
+        }
+        int rc = cd_json_read_schema(&conv->opts, tree, schema, errstr, errstr_size);
+        cd_json_doc_destroy(doc);
+        if (rc != 0)
+            return -1;
+    } else if (cd_json_read_schema(&conv->opts, node, schema, errstr, errstr_size) != 0) {
         return -1;
+    }
     pthread_mutex_lock(&cache->lock);
     cache_put(cache, key, key_len, hash, *schema, NULL, 0);
     pthread_mutex_unlock(&cache->lock);
@@ -451,7 +481,15 @@ static int json_to_connect(void *state, const char *topic, const cd_headers_t *h
     cd_schema_and_value_clear(out);
     if (!data)
         return 0; /* a tombstone: SchemaAndValue.NULL */
-    doc = cd_json_parse(data, len, &root, detail, sizeof(detail));
+    /* Concurrent calls each take the spare document or, if another has it, a new one. */
+    /* With the read cache on, the envelope's schema is only checked, not built into a tree:
+     * its text is the cache key, and it is parsed again only on a miss. */
+    doc = cd_json_parse_reusing(atomic_exchange(&conv->spare_doc, NULL), data, len,
+                                conv->schemas_enable && !conv->has_config_schema &&
+                                        conv->read_cache.max_entries > 0
+                                    ? "schema"
+                                    : NULL,
+                                &root, detail, sizeof(detail));
     if (!doc) {
         snprintf(errstr, errstr_size, "%s%s", CD_JSON_READ_SERIALIZATION_ERROR, detail);
         return -1;
@@ -486,7 +524,7 @@ static int json_to_connect(void *state, const char *topic, const cd_headers_t *h
     rc = 0;
 fail:
     cd_schema_unref(schema);
-    cd_json_doc_destroy(doc);
+    cd_json_doc_destroy(atomic_exchange(&conv->spare_doc, doc));
     return rc;
 }
 

@@ -64,7 +64,11 @@ struct cd_json_node_s {
     cd_json_node_t **items;    /**< ARRAY */
     cd_json_member_t *members; /**< OBJECT, in first-appearance order */
     size_t *sorted;            /**< OBJECT: member indexes ordered by key, for lookups */
-    size_t src_start;          /**< byte span of the value in the input */
+    /** Not parsed into a tree (cd_json_parse_reusing()'s lazy_member): only src_start/src_end
+     *  and whether the type is NULL are set (any other value reads as MISSING); parse the
+     *  span to get its tree. */
+    bool lazy;
+    size_t src_start; /**< byte span of the value in the input */
     size_t src_end;
 };
 
@@ -83,6 +87,18 @@ typedef struct cd_json_doc_s cd_json_doc_t;
  */
 cd_json_doc_t *cd_json_parse(const uint8_t *data, size_t len, const cd_json_node_t **root,
                              char *errstr, size_t errstr_size);
+/**
+ * @brief cd_json_parse() into @p spare, a document no longer needed (NULL: a new
+ *        one), whose memory is reused: no allocation per parse in steady state.
+ *        @p spare is consumed either way (destroyed on failure).
+ * @param lazy_member if not NULL, the value of the root object's member of that
+ *        name is checked exactly as otherwise (same errors) but no tree is built
+ *        for it: its node is `lazy` (see cd_json_node_s), for a caller that
+ *        usually needs only its text (the JsonConverter's cached schema).
+ */
+cd_json_doc_t *cd_json_parse_reusing(cd_json_doc_t *spare, const uint8_t *data, size_t len,
+                                     const char *lazy_member, const cd_json_node_t **root,
+                                     char *errstr, size_t errstr_size);
 /** @brief Frees a document and every node in it; NULL is a no-op. */
 void cd_json_doc_destroy(cd_json_doc_t *doc);
 /** @returns the member named @p key of an OBJECT node, or NULL (also for non-objects). */

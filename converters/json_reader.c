@@ -21,6 +21,12 @@
 
 /** Size of one arena chunk; larger allocations get a chunk of their own. */
 #define ARENA_CHUNK_SIZE ((size_t)64 * 1024)
+/** The first chunk: for a small input, a small one (not a 64 KiB malloc per record). */
+#define ARENA_FIRST_CHUNK_MIN ((size_t)2 * 1024)
+/** Scratch stacks up to this size are kept for the next parse of a reused document. */
+#define SCRATCH_KEEP_BYTES ((size_t)16 * 1024)
+/** Objects with up to this many members are indexed without a heap allocation. */
+#define SMALL_OBJECT_MEMBERS 32
 
 typedef struct arena_chunk_s {
     struct arena_chunk_s *next;
@@ -41,6 +47,12 @@ struct cd_json_doc_s {
     size_t len;
     size_t pos;
     int depth;
+    const char *lazy_member; /* a root object's member only validated (see cd_json_node_s.lazy) */
+    size_t lazy_member_len;
+    bool discard;           /* validating a lazy member's value: no tree is built */
+    cd_json_node_t scratch; /* what new_node() hands out while discarding */
+    char *last_lazy;        /* the text of the last lazy value checked (kept across parses) */
+    size_t last_lazy_len, last_lazy_cap;
     char *errstr;
     size_t errstr_size;
 };
@@ -53,7 +65,12 @@ static void *arena_alloc(cd_json_doc_t *doc, size_t size)
         size = align;
     arena_chunk_t *chunk = doc->chunks;
     if (!chunk || chunk->size - chunk->used < size) {
-        size_t chunk_size = size > ARENA_CHUNK_SIZE ? size : ARENA_CHUNK_SIZE;
+        size_t chunk_size = ARENA_CHUNK_SIZE;
+        if (!chunk && doc->len < ARENA_CHUNK_SIZE / 16) /* nodes take ~16x the input */
+            chunk_size =
+                doc->len * 16 > ARENA_FIRST_CHUNK_MIN ? doc->len * 16 : ARENA_FIRST_CHUNK_MIN;
+        if (size > chunk_size)
+            chunk_size = size;
         chunk = malloc(sizeof(*chunk) + chunk_size);
         if (!chunk)
             return NULL;
@@ -145,6 +162,12 @@ static bool is_identifier_part(uint8_t c)
 
 static cd_json_node_t *new_node(cd_json_doc_t *doc, cd_json_node_type_t type, size_t start)
 {
+    if (doc->discard) {
+        /* Only checked, never read: no need to clear it. */
+        doc->scratch.type = type;
+        doc->scratch.src_start = start;
+        return &doc->scratch;
+    }
     cd_json_node_t *node = arena_alloc(doc, sizeof(*node));
     if (!node) {
         parse_error(doc, "out of memory");
@@ -240,11 +263,60 @@ static size_t utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
+/** @returns true for a byte that stands for itself in a string literal (printable ASCII). */
+static bool is_plain_string_byte(uint8_t c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 /** Parses a string literal (at its opening quote) into arena memory. */
 static int parse_string(cd_json_doc_t *doc, const char **out, size_t *out_len)
 {
     size_t n = 0;
     doc->pos++; /* opening quote */
+    size_t plain_end = doc->pos;
+    /* Eight bytes at a time while none is a quote, backslash, control or non-ASCII byte. */
+    while (doc->len - plain_end >= 8) {
+        uint64_t word, ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+        memcpy(&word, doc->in + plain_end, 8);
+        uint64_t quote = word ^ (ones * '"'), backslash = word ^ (ones * '\\');
+        uint64_t special = (word | ((word - ones * 0x20) & ~word) | ((quote - ones) & ~quote) |
+                            ((backslash - ones) & ~backslash)) &
+                           highs;
+        if (special) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* The lowest flagged byte is exact (a borrow only disturbs the bytes above it). */
+            plain_end += (size_t)__builtin_ctzll(special) / 8;
+#endif
+            break;
+        }
+        plain_end += 8;
+    }
+    while (plain_end < doc->len && is_plain_string_byte(doc->in[plain_end]))
+        plain_end++;
+    n = plain_end - doc->pos;
+    if (plain_end < doc->len && doc->in[plain_end] == '"') {
+        /* Nothing to decode: copied straight from the input. */
+        if (doc->discard) {
+            doc->pos = plain_end + 1;
+            *out = "";
+            *out_len = 0;
+            return 0;
+        }
+        char *copy = arena_alloc(doc, n + 1);
+        if (!copy)
+            return parse_error(doc, "out of memory");
+        memcpy(copy, doc->in + doc->pos, n);
+        copy[n] = '\0';
+        doc->pos = plain_end + 1;
+        *out = copy;
+        *out_len = n;
+        return 0;
+    }
+    if (text_reserve(doc, n + 8) != 0)
+        return -1;
+    memcpy(doc->text, doc->in + doc->pos, n);
+    doc->pos = plain_end;
     for (;;) {
         if (doc->pos >= doc->len)
             return parse_error(doc, "unexpected end of input in a string");
@@ -332,6 +404,11 @@ static int parse_string(cd_json_doc_t *doc, const char **out, size_t *out_len)
         n += seq;
         doc->pos += seq;
     }
+    if (doc->discard) {
+        *out = "";
+        *out_len = 0;
+        return 0;
+    }
     char *copy = arena_alloc(doc, n + 1);
     if (!copy)
         return parse_error(doc, "out of memory");
@@ -418,6 +495,10 @@ static int parse_number(cd_json_doc_t *doc, cd_json_node_t **out)
             return parse_error(doc, "number scale out of range");
     }
     size_t text_len = doc->pos - start;
+    if (doc->discard) {
+        *out = new_node(doc, CD_JSON_DECIMAL, start);
+        return 0;
+    }
     char *text = arena_alloc(doc, text_len + 1);
     if (!text)
         return parse_error(doc, "out of memory");
@@ -460,6 +541,8 @@ static int parse_literal(cd_json_doc_t *doc, const char *word, cd_json_node_t **
 
 static int compare_keys(const char *a, size_t a_len, const char *b, size_t b_len)
 {
+    if (a_len && b_len && a[0] != b[0]) /* most keys differ in their first byte */
+        return (uint8_t)a[0] < (uint8_t)b[0] ? -1 : 1;
     int c = memcmp(a, b, a_len < b_len ? a_len : b_len);
     if (c != 0)
         return c;
@@ -482,12 +565,16 @@ static int finish_object(cd_json_doc_t *doc, cd_json_node_t *node)
 {
     int rc = -1;
     size_t n = node->count;
-    cd_json_member_t **order = NULL;
-    size_t *new_index = NULL;
+    cd_json_member_t *small_order[SMALL_OBJECT_MEMBERS];
+    size_t small_new_index[SMALL_OBJECT_MEMBERS];
+    cd_json_member_t **order = small_order;
+    size_t *new_index = small_new_index;
     if (n == 0)
         return 0;
-    order = malloc(n * sizeof(*order));
-    new_index = malloc(n * sizeof(*new_index));
+    if (n > SMALL_OBJECT_MEMBERS) {
+        order = malloc(n * sizeof(*order));
+        new_index = malloc(n * sizeof(*new_index));
+    }
     node->sorted = arena_alloc(doc, n * sizeof(*node->sorted));
     if (!order || !new_index || !node->sorted) {
         parse_error(doc, "out of memory");
@@ -495,7 +582,20 @@ static int finish_object(cd_json_doc_t *doc, cd_json_node_t *node)
     }
     for (size_t i = 0; i < n; i++)
         order[i] = &node->members[i];
-    qsort(order, n, sizeof(*order), compare_member_ptrs);
+    if (n > SMALL_OBJECT_MEMBERS) {
+        qsort(order, n, sizeof(*order), compare_member_ptrs);
+    } else {
+        /* Insertion sort: the order is total, so the result is qsort's. */
+        for (size_t i = 1; i < n; i++) {
+            cd_json_member_t *m = order[i];
+            size_t j = i;
+            while (j > 0 && compare_member_ptrs(&order[j - 1], &m) > 0) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = m;
+        }
+    }
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && compare_keys(order[i]->key, order[i]->key_len, order[j]->key,
@@ -527,12 +627,64 @@ static int finish_object(cd_json_doc_t *doc, cd_json_node_t *node)
     node->count = kept;
     rc = 0;
 fail:
-    free(order);
-    free(new_index);
+    if (order != small_order)
+        free(order);
+    if (new_index != small_new_index)
+        free(new_index);
     return rc;
 }
 
 static int parse_value(cd_json_doc_t *doc, cd_json_node_t **out);
+
+/** Keeps the text of a lazy value just checked, if self-delimited and not too large. */
+static void remember_lazy_text(cd_json_doc_t *doc, size_t start)
+{
+    size_t len = doc->pos - start;
+    uint8_t first = doc->in[start];
+    doc->last_lazy_len = 0;
+    if ((first != '{' && first != '[' && first != '"') || len > SCRATCH_KEEP_BYTES)
+        return;
+    if (len > doc->last_lazy_cap) {
+        char *text = realloc(doc->last_lazy, len);
+        if (!text)
+            return;
+        doc->last_lazy = text;
+        doc->last_lazy_cap = len;
+    }
+    memcpy(doc->last_lazy, doc->in + start, len);
+    doc->last_lazy_len = len;
+}
+
+/**
+ * Parses a value with the same checks (and errors) as parse_value() but builds
+ * no tree: the node says only whether it is a null, and where its text is.
+ */
+static int parse_lazy_value(cd_json_doc_t *doc, cd_json_node_t **out)
+{
+    size_t start = doc->pos;
+    cd_json_node_t *scratch;
+    if (doc->last_lazy_len && doc->len - doc->pos >= doc->last_lazy_len &&
+        memcmp(doc->in + doc->pos, doc->last_lazy, doc->last_lazy_len) == 0) {
+        /* The same bytes as the value checked last time, an object, array or string: it ends
+         * where it ended then (nothing after it is looked at) and passes the same checks. */
+        doc->pos += doc->last_lazy_len;
+    } else {
+        doc->discard = true;
+        int rc = parse_value(doc, &scratch);
+        doc->discard = false;
+        if (rc != 0)
+            return -1;
+        remember_lazy_text(doc, start);
+    }
+    cd_json_node_t *node =
+        new_node(doc, doc->in[start] == 'n' ? CD_JSON_NULL : CD_JSON_MISSING, start);
+    if (!node)
+        return -1;
+    node->lazy = true;
+    node->src_end = doc->pos;
+    *out = node;
+    return 0;
+}
 
 static int parse_array(cd_json_doc_t *doc, cd_json_node_t **out)
 {
@@ -547,7 +699,7 @@ static int parse_array(cd_json_doc_t *doc, cd_json_node_t **out)
     } else {
         for (;;) {
             cd_json_node_t *item;
-            if (parse_value(doc, &item) != 0 || push_node(doc, item) != 0)
+            if (parse_value(doc, &item) != 0 || (!doc->discard && push_node(doc, item) != 0))
                 return -1;
             skip_whitespace(doc);
             if (doc->pos >= doc->len)
@@ -561,6 +713,10 @@ static int parse_array(cd_json_doc_t *doc, cd_json_node_t **out)
                                         "separate array entries");
             skip_whitespace(doc);
         }
+    }
+    if (doc->discard) {
+        *out = node;
+        return 0;
     }
     node->count = doc->node_top - base;
     if (node->count) {
@@ -600,7 +756,16 @@ static int parse_object(cd_json_doc_t *doc, cd_json_node_t **out)
                                         "separate field name and value");
             doc->pos++;
             skip_whitespace(doc);
-            if (parse_value(doc, &value) != 0 || push_member(doc, key, key_len, value) != 0)
+            bool lazy = !doc->discard && doc->depth == 1 && doc->lazy_member &&
+                        key_len == doc->lazy_member_len &&
+                        memcmp(key, doc->lazy_member, key_len) == 0;
+            if (lazy) {
+                if (parse_lazy_value(doc, &value) != 0)
+                    return -1;
+            } else if (parse_value(doc, &value) != 0) {
+                return -1;
+            }
+            if (!doc->discard && push_member(doc, key, key_len, value) != 0)
                 return -1;
             skip_whitespace(doc);
             if (doc->pos >= doc->len)
@@ -614,6 +779,10 @@ static int parse_object(cd_json_doc_t *doc, cd_json_node_t **out)
                                         "separate object entries");
             skip_whitespace(doc);
         }
+    }
+    if (doc->discard) {
+        *out = node;
+        return 0;
     }
     node->count = doc->member_top - base;
     if (node->count) {
@@ -683,18 +852,79 @@ static int parse_value(cd_json_doc_t *doc, cd_json_node_t **out)
     return rc;
 }
 
+/** Empties a document for another parse, keeping one arena chunk (the largest of at most
+ *  ARENA_CHUNK_SIZE bytes) and the scratch stacks. */
+static void doc_reset(cd_json_doc_t *doc)
+{
+    arena_chunk_t *keep = NULL;
+    arena_chunk_t *chunk = doc->chunks;
+    while (chunk) {
+        arena_chunk_t *next = chunk->next;
+        if (chunk->size <= ARENA_CHUNK_SIZE && (!keep || chunk->size > keep->size)) {
+            free(keep);
+            keep = chunk;
+        } else {
+            free(chunk);
+        }
+        chunk = next;
+    }
+    if (keep) {
+        keep->used = 0;
+        keep->next = NULL;
+    }
+    doc->chunks = keep;
+    doc->node_top = 0;
+    doc->member_top = 0;
+    doc->pos = 0;
+    doc->depth = 0;
+}
+
+/** Frees scratch stacks grown past what is worth keeping for the next parse. */
+static void doc_trim_scratch(cd_json_doc_t *doc)
+{
+    if (doc->node_cap * sizeof(*doc->node_stack) > SCRATCH_KEEP_BYTES) {
+        free(doc->node_stack);
+        doc->node_stack = NULL;
+        doc->node_cap = 0;
+    }
+    if (doc->member_cap * sizeof(*doc->member_stack) > SCRATCH_KEEP_BYTES) {
+        free(doc->member_stack);
+        doc->member_stack = NULL;
+        doc->member_cap = 0;
+    }
+    if (doc->text_cap > SCRATCH_KEEP_BYTES) {
+        free(doc->text);
+        doc->text = NULL;
+        doc->text_cap = 0;
+    }
+}
+
 cd_json_doc_t *cd_json_parse(const uint8_t *data, size_t len, const cd_json_node_t **root,
                              char *errstr, size_t errstr_size)
 {
-    cd_json_doc_t *doc = calloc(1, sizeof(*doc));
+    return cd_json_parse_reusing(NULL, data, len, NULL, root, errstr, errstr_size);
+}
+
+cd_json_doc_t *cd_json_parse_reusing(cd_json_doc_t *spare, const uint8_t *data, size_t len,
+                                     const char *lazy_member, const cd_json_node_t **root,
+                                     char *errstr, size_t errstr_size)
+{
+    cd_json_doc_t *doc = spare;
     cd_json_node_t *value = NULL;
     *root = NULL;
+    if (doc)
+        doc_reset(doc);
+    else
+        doc = calloc(1, sizeof(*doc));
     if (!doc) {
         snprintf(errstr, errstr_size, "out of memory");
         return NULL;
     }
     doc->in = data;
     doc->len = len;
+    doc->lazy_member = lazy_member;
+    doc->lazy_member_len = lazy_member ? strlen(lazy_member) : 0;
+    doc->discard = false;
     doc->errstr = errstr;
     doc->errstr_size = errstr_size;
     if (len > CD_JSON_MAX_INPUT_SIZE) {
@@ -724,12 +954,7 @@ cd_json_doc_t *cd_json_parse(const uint8_t *data, size_t len, const cd_json_node
         }
     }
     /* Jackson's readTree() ignores whatever follows the first value. */
-    free(doc->node_stack);
-    free(doc->member_stack);
-    free(doc->text);
-    doc->node_stack = NULL;
-    doc->member_stack = NULL;
-    doc->text = NULL;
+    doc_trim_scratch(doc);
     *root = value;
     return doc;
 fail:
@@ -750,6 +975,7 @@ void cd_json_doc_destroy(cd_json_doc_t *doc)
     free(doc->node_stack);
     free(doc->member_stack);
     free(doc->text);
+    free(doc->last_lazy);
     free(doc);
 }
 
@@ -915,13 +1141,69 @@ static int32_t node_int_value(const cd_json_node_t *node)
     return (int32_t)(uint32_t)(uint64_t)node_long_value(node);
 }
 
+/**
+ * Reads a number's text as a double without strtod when that is exact
+ * (Clinger's fast path): the digits form an integer below 2^53 and the power
+ * of ten is at most 10^22, so both are doubles and one IEEE multiplication or
+ * division gives the correctly rounded value.
+ * @returns false where it does not apply.
+ */
+static bool number_text_to_double_fast(const char *text, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = text;
+    bool negative = *p == '-';
+    uint64_t mantissa = 0;
+    int64_t exponent = 0;
+    if (negative)
+        p++;
+    for (; is_digit((uint8_t)*p); p++) {
+        mantissa = mantissa * 10 + (uint64_t)(*p - '0');
+        if (mantissa >= (uint64_t)1 << 53)
+            return false;
+    }
+    if (*p == '.') {
+        for (p++; is_digit((uint8_t)*p); p++) {
+            mantissa = mantissa * 10 + (uint64_t)(*p - '0');
+            if (mantissa >= (uint64_t)1 << 53)
+                return false;
+            exponent--;
+        }
+    }
+    if (*p == 'e' || *p == 'E') {
+        bool exp_negative = false;
+        int64_t e = 0;
+        p++;
+        if (*p == '+' || *p == '-')
+            exp_negative = *p++ == '-';
+        for (; is_digit((uint8_t)*p); p++) {
+            e = e * 10 + (*p - '0');
+            if (e > 1000)
+                return false;
+        }
+        exponent += exp_negative ? -e : e;
+    }
+    if (*p || exponent < -22 || exponent > 22)
+        return false;
+    double v = (double)mantissa;
+    v = exponent < 0 ? v / pow10[-exponent] : v * pow10[exponent];
+    *out = negative ? -v : v;
+    return true;
+}
+
 /** JsonNode.doubleValue(): correctly rounded; an exact zero is +0.0 as BigDecimal has no -0. */
 static double node_double_value(const cd_json_node_t *node)
 {
     if (node->type == CD_JSON_INT || node->type == CD_JSON_LONG)
         return (double)node->integer;
-    if (node->type == CD_JSON_BIG_INTEGER || node->type == CD_JSON_DECIMAL)
-        return number_text_is_zero(node->text) ? 0.0 : strtod(node->text, NULL);
+    if (node->type == CD_JSON_BIG_INTEGER || node->type == CD_JSON_DECIMAL) {
+        double v;
+        if (number_text_is_zero(node->text))
+            return 0.0;
+        return number_text_to_double_fast(node->text, &v) ? v : strtod(node->text, NULL);
+    }
     return 0.0;
 }
 

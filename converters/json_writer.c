@@ -127,13 +127,51 @@ static size_t utf8_valid_length(const uint8_t *p, size_t avail)
     return n;
 }
 
+/** @returns the length of the prefix of @p p that needs no escaping (printable ASCII but
+ *  '"' and '\\'), eight bytes a step. */
+static size_t plain_prefix_length(const uint8_t *p, size_t len)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    for (; len - i >= 8; i += 8) {
+        uint64_t word;
+        memcpy(&word, p + i, 8);
+        uint64_t quote = word ^ (ones * '"'), backslash = word ^ (ones * '\\');
+        uint64_t special = (word | ((word - ones * 0x20) & ~word) | ((quote - ones) & ~quote) |
+                            ((backslash - ones) & ~backslash)) &
+                           highs;
+        if (special) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* The lowest flagged byte is exact (a borrow only disturbs the bytes above it). */
+            return i + (size_t)__builtin_ctzll(special) / 8;
+#else
+            break;
+#endif
+        }
+    }
+    while (i < len && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
+        i++;
+    return i;
+}
+
 int cd_json_write_string(cd_buf_t *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     const uint8_t *p = (const uint8_t *)s;
     size_t run = 0; /* start of the pending run of bytes copied as they are */
+    size_t plain = plain_prefix_length(p, len);
+    if (plain == len) {
+        /* Nothing to escape: one append. */
+        uint8_t *dst = len <= SIZE_MAX - 2 ? cd_buf_append_space(out, len + 2) : NULL;
+        if (!dst)
+            return -1;
+        dst[0] = '"';
+        memcpy(dst + 1, s, len);
+        dst[len + 1] = '"';
+        return 0;
+    }
     int rc = cd_buf_append_char(out, '"');
-    for (size_t i = 0; i < len && rc == 0;) {
+    for (size_t i = plain; i < len && rc == 0;) {
         uint8_t c = p[i];
         char esc[6];
         char surrogates[12];
@@ -204,6 +242,19 @@ int cd_json_write_string(cd_buf_t *out, const char *s, size_t len)
     return rc;
 }
 
+/** Writes the decimal digits of @p v to @p out (no NUL); @returns their count (1..20). */
+static size_t format_uint64(uint64_t v, char *out)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    memcpy(out, tmp + sizeof(tmp) - n, n);
+    return n;
+}
+
 /**
  * The digits JDK 17's FloatingDecimal prints for an integral value below 2^63
  * (its "long" fast path, which Double.toString/Float.toString take there):
@@ -243,7 +294,7 @@ static bool jdk_long_digits(double v, bool single, char *digits, size_t *nd, int
             lvalue++;
     }
     char tmp[32];
-    int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)lvalue);
+    int n = (int)format_uint64(lvalue, tmp);
     *exponent = n - 1 + insignificant;
     while (n > 1 && tmp[n - 1] == '0')
         n--;
@@ -283,13 +334,51 @@ static void shortest_digits(double v, bool single, char *digits, size_t *nd, int
     *nd = n;
 }
 
+/**
+ * shortest_digits() for the common doubles with a few fraction digits (prices,
+ * scores: 1e-3 <= |v| < 1e7, not integral) without a loop of snprintf/strtod.
+ * For each count k of fraction digits, the only integer m that can make
+ * m / 10^k read back as |v| is the nearest one to |v| * 10^k: as long as
+ * |v| * 10^k < 2^50, a decimal that reads back is within |v| * 10^k * 2^-52 <
+ * 0.25 of it, and the rounded product is within 0.125. m / 10^k with both
+ * exact is the correctly rounded quotient, i.e. what reading the decimal gives.
+ * The first k that works is the shortest; its decimal is also the closest.
+ * @returns false where it does not apply (the caller takes the slow path).
+ */
+static bool short_fraction_digits(double v, char *digits, size_t *nd, int *exponent)
+{
+    static const double pow10[] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7, 1e8,
+                                   1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16};
+    double mag = fabs(v);
+    if (!(mag >= 1e-3 && mag < 1e7))
+        return false;
+    for (int k = 1; k < (int)(sizeof(pow10) / sizeof(pow10[0])); k++) {
+        double scaled = mag * pow10[k];
+        if (scaled >= 1125899906842624.0) /* 2^50 */
+            return false;
+        double m = nearbyint(scaled);
+        if (m / pow10[k] != mag)
+            continue;
+        char tmp[20];
+        size_t n = format_uint64((uint64_t)m, tmp);
+        *exponent = (int)n - 1 - k;
+        while (n > 1 && tmp[n - 1] == '0')
+            n--;
+        memcpy(digits, tmp, n);
+        *nd = n;
+        return true;
+    }
+    return false;
+}
+
 /** Formats a finite, non-zero value as Java's Double.toString()/Float.toString(). */
 static size_t format_java_floating(double v, bool single, char *out, size_t size)
 {
     char digits[32];
     size_t nd;
     int exponent;
-    if (!jdk_long_digits(v, single, digits, &nd, &exponent))
+    if (!jdk_long_digits(v, single, digits, &nd, &exponent) &&
+        (single || !short_fraction_digits(v, digits, &nd, &exponent)))
         shortest_digits(v, single, digits, &nd, &exponent);
     char buf[64];
     size_t n = 0;
@@ -325,8 +414,10 @@ static size_t format_java_floating(double v, bool single, char *out, size_t size
         }
         n += (size_t)snprintf(buf + n, sizeof(buf) - n, "E%d", exponent);
     }
-    buf[n] = '\0';
-    snprintf(out, size, "%s", buf);
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, buf, n);
+    out[n] = '\0';
     return n;
 }
 
@@ -356,9 +447,12 @@ int cd_json_write_float(cd_buf_t *out, float v)
 
 static int write_int(writer_t *w, int64_t v)
 {
-    char buf[32];
-    int n = snprintf(buf, sizeof(buf), "%lld", (long long)v);
-    return emit(w, buf, (size_t)n);
+    char buf[24];
+    size_t n = 0;
+    if (v < 0)
+        buf[n++] = '-';
+    n += format_uint64(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, buf + n);
+    return emit(w, buf, n);
 }
 
 static int write_base64(writer_t *w, const uint8_t *data, size_t len)

@@ -6,7 +6,47 @@
 
 #define MS_PER_DAY 86400000LL
 
-static int validate(const cd_schema_t *schema, const cd_value_t *value, const char *location,
+/**
+ * Where a value sits, for messages ("element of array field: \"tags\""),
+ * rendered only when a message needs it: a chain from the innermost prefix
+ * out to the base (a field name, or the text "value").
+ */
+typedef struct location_s {
+    const struct location_s *outer; /**< NULL for the base */
+    const char *text;               /**< a prefix ("element of array "), or the base text */
+    const char *field;              /**< base only: the field name (rendered field: "<name>") */
+} location_t;
+
+/** Appends @p s to @p out (@p size bytes, NUL-terminated), truncating as snprintf does. */
+static void append_truncated(char *out, size_t size, size_t *len, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + 1 >= size)
+        return;
+    if (n > size - 1 - *len)
+        n = size - 1 - *len;
+    memcpy(out + *len, s, n);
+    *len += n;
+    out[*len] = '\0';
+}
+
+/** Renders a location as the eager snprintf chain did (each level truncated to 511 bytes). */
+static void location_render(const location_t *loc, char *out, size_t size)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (; loc->outer; loc = loc->outer)
+        append_truncated(out, size, &len, loc->text);
+    if (loc->field) {
+        append_truncated(out, size, &len, "field: \"");
+        append_truncated(out, size, &len, loc->field);
+        append_truncated(out, size, &len, "\"");
+    } else {
+        append_truncated(out, size, &len, loc->text);
+    }
+}
+
+static int validate(const cd_schema_t *schema, const cd_value_t *value, const location_t *location,
                     char *errstr, size_t errstr_size);
 
 /* Does the value's kind match the Java classes the schema expects? */
@@ -55,9 +95,9 @@ static bool kind_matches(const cd_schema_t *schema, cd_value_kind_t kind)
 }
 
 static int validate_children(const cd_schema_t *schema, const cd_value_t *value,
-                             const char *location, char *errstr, size_t errstr_size)
+                             const location_t *location, char *errstr, size_t errstr_size)
 {
-    char child[512];
+    char where[512];
     switch (cd_schema_type(schema)) {
     case CD_TYPE_STRUCT:
         if (!cd_schema_equals(cd_value_struct_schema(value), schema)) {
@@ -65,34 +105,37 @@ static int validate_children(const cd_schema_t *schema, const cd_value_t *value,
             return -1;
         }
         return cd_value_struct_validate(value, errstr, errstr_size);
-    case CD_TYPE_ARRAY:
-        snprintf(child, sizeof(child), "element of array %s", location);
+    case CD_TYPE_ARRAY: {
+        location_t element = {location, "element of array ", NULL};
         if (!cd_schema_value_schema(schema)) {
-            snprintf(errstr, errstr_size, "No schema defined for %s", child);
+            location_render(&element, where, sizeof(where));
+            snprintf(errstr, errstr_size, "No schema defined for %s", where);
             return -1;
         }
         for (size_t i = 0; i < cd_value_array_size(value); i++)
-            if (validate(cd_schema_value_schema(schema), cd_value_array_at(value, i), child, errstr,
-                         errstr_size) != 0)
+            if (validate(cd_schema_value_schema(schema), cd_value_array_at(value, i), &element,
+                         errstr, errstr_size) != 0)
                 return -1;
         return 0;
+    }
     case CD_TYPE_MAP: {
-        char value_location[512];
-        snprintf(child, sizeof(child), "key of map %s", location);
-        snprintf(value_location, sizeof(value_location), "value of map %s", location);
+        location_t key_location = {location, "key of map ", NULL};
+        location_t value_location = {location, "value of map ", NULL};
         if (!cd_schema_key_schema(schema)) {
-            snprintf(errstr, errstr_size, "No schema defined for %s", child);
+            location_render(&key_location, where, sizeof(where));
+            snprintf(errstr, errstr_size, "No schema defined for %s", where);
             return -1;
         }
         if (!cd_schema_value_schema(schema)) {
-            snprintf(errstr, errstr_size, "No schema defined for %s", value_location);
+            location_render(&value_location, where, sizeof(where));
+            snprintf(errstr, errstr_size, "No schema defined for %s", where);
             return -1;
         }
         for (size_t i = 0; i < cd_value_map_size(value); i++) {
-            if (validate(cd_schema_key_schema(schema), cd_value_map_key_at(value, i), child, errstr,
-                         errstr_size) != 0 ||
+            if (validate(cd_schema_key_schema(schema), cd_value_map_key_at(value, i), &key_location,
+                         errstr, errstr_size) != 0 ||
                 validate(cd_schema_value_schema(schema), cd_value_map_value_at(value, i),
-                         value_location, errstr, errstr_size) != 0)
+                         &value_location, errstr, errstr_size) != 0)
                 return -1;
         }
         return 0;
@@ -102,23 +145,26 @@ static int validate_children(const cd_schema_t *schema, const cd_value_t *value,
     }
 }
 
-static int validate(const cd_schema_t *schema, const cd_value_t *value, const char *location,
+static int validate(const cd_schema_t *schema, const cd_value_t *value, const location_t *location,
                     char *errstr, size_t errstr_size)
 {
+    char where[512];
     if (!value) {
         if (cd_schema_is_optional(schema))
             return 0;
+        location_render(location, where, sizeof(where));
         snprintf(errstr, errstr_size, "Invalid value: null used for required %s, schema type: %s",
-                 location, cd_type_name(cd_schema_type(schema)));
+                 where, cd_type_name(cd_schema_type(schema)));
         return -1;
     }
     if (!kind_matches(schema, cd_value_kind(value))) {
         const char *name = cd_schema_name(schema);
+        location_render(location, where, sizeof(where));
         snprintf(errstr, errstr_size,
                  "Invalid Java object for schema%s%s%s with type %s: class %s for %s",
                  name ? " \"" : "", name ? name : "", name ? "\"" : "",
                  cd_type_name(cd_schema_type(schema)),
-                 cd_value_kind_java_class(cd_value_kind(value)), location);
+                 cd_value_kind_java_class(cd_value_kind(value)), where);
         return -1;
     }
     return validate_children(schema, value, location, errstr, errstr_size);
@@ -127,17 +173,15 @@ static int validate(const cd_schema_t *schema, const cd_value_t *value, const ch
 int cd_validate_value(const cd_schema_t *schema, const cd_value_t *value, char *errstr,
                       size_t errstr_size)
 {
-    return validate(schema, value, "value", errstr, errstr_size);
+    location_t base = {NULL, "value", NULL};
+    return validate(schema, value, &base, errstr, errstr_size);
 }
 
 int cd_validate_field_value(const char *field, const cd_schema_t *schema, const cd_value_t *value,
                             char *errstr, size_t errstr_size)
 {
-    char location[512];
-    if (!field)
-        return validate(schema, value, "value", errstr, errstr_size);
-    snprintf(location, sizeof(location), "field: \"%s\"", field);
-    return validate(schema, value, location, errstr, errstr_size);
+    location_t base = {NULL, field ? NULL : "value", field};
+    return validate(schema, value, &base, errstr, errstr_size);
 }
 
 int cd_value_struct_validate(const cd_value_t *st, char *errstr, size_t errstr_size)

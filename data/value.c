@@ -24,11 +24,35 @@ static void *xrealloc(void *p, size_t size)
     return p;
 }
 
+static cd_value_t *value_new_with_tail(cd_value_kind_t kind, size_t extra);
+
+/* malloc + memset rather than calloc: glibc's calloc skips the thread cache. */
 static cd_value_t *value_new(cd_value_kind_t kind)
 {
-    cd_value_t *v = xcalloc(1, sizeof(*v));
+    return value_new_with_tail(kind, 0);
+}
+
+/**
+ * A value with @p extra bytes right after it in the same allocation (a string's
+ * bytes, a struct's field slots): one malloc instead of two. Only the value
+ * header is zeroed.
+ */
+static cd_value_t *value_new_with_tail(cd_value_kind_t kind, size_t extra)
+{
+    if (extra > SIZE_MAX - sizeof(cd_value_t))
+        abort();
+    cd_value_t *v = malloc(sizeof(*v) + extra);
+    if (!v)
+        abort();
+    memset(v, 0, sizeof(*v));
     v->kind = kind;
     return v;
+}
+
+/** @returns the bytes right after the value (see value_new_with_tail()). */
+static void *value_tail(const cd_value_t *value)
+{
+    return (void *)(value + 1);
 }
 
 const char *cd_value_kind_java_class(cd_value_kind_t kind)
@@ -124,10 +148,13 @@ cd_value_t *cd_value_new_date(int64_t epoch_ms)
 
 static cd_value_t *blob_new(cd_value_kind_t kind, const void *data, size_t len)
 {
-    cd_value_t *value = value_new(kind);
-    value->u.blob.data = xcalloc(len + 1, 1);
+    if (len == SIZE_MAX)
+        abort();
+    cd_value_t *value = value_new_with_tail(kind, len + 1);
+    value->u.blob.data = value_tail(value);
     if (len)
         memcpy(value->u.blob.data, data, len);
+    value->u.blob.data[len] = '\0';
     value->u.blob.len = len;
     return value;
 }
@@ -159,9 +186,14 @@ cd_value_t *cd_value_new_map(void)
 
 cd_value_t *cd_value_new_struct(const cd_schema_t *schema)
 {
-    cd_value_t *value = value_new(CD_VALUE_STRUCT);
+    size_t field_count = cd_schema_field_count(schema);
+    if (field_count > (SIZE_MAX - sizeof(cd_value_t)) / sizeof(cd_value_t *))
+        abort();
+    cd_value_t *value = value_new_with_tail(CD_VALUE_STRUCT, field_count * sizeof(cd_value_t *));
     value->u.st.schema = cd_schema_ref(schema);
-    value->u.st.values = xcalloc(cd_schema_field_count(schema), sizeof(cd_value_t *));
+    value->u.st.values = value_tail(value);
+    for (size_t i = 0; i < field_count; i++)
+        value->u.st.values[i] = NULL;
     return value;
 }
 
@@ -401,7 +433,8 @@ void cd_value_destroy(cd_value_t *value)
     switch (value->kind) {
     case CD_VALUE_STRING:
     case CD_VALUE_BYTES:
-        free(value->u.blob.data);
+        if (value->u.blob.data != value_tail(value))
+            free(value->u.blob.data);
         break;
     case CD_VALUE_ARRAY:
         for (size_t i = 0; i < value->u.array.len; i++)
@@ -418,7 +451,8 @@ void cd_value_destroy(cd_value_t *value)
     case CD_VALUE_STRUCT:
         for (size_t i = 0; i < cd_schema_field_count(value->u.st.schema); i++)
             cd_value_destroy(value->u.st.values[i]);
-        free(value->u.st.values);
+        if (value->u.st.values != value_tail(value))
+            free(value->u.st.values);
         cd_schema_unref(value->u.st.schema);
         break;
     case CD_VALUE_DECIMAL:
@@ -762,6 +796,9 @@ static int32_t java_hash(const cd_value_t *v)
     }
 }
 
+/** Maps with up to this many entries are put in HashMap order without a heap allocation. */
+#define SMALL_MAP_ENTRIES 32
+
 typedef struct {
     uint32_t bucket;
     size_t order;
@@ -785,7 +822,8 @@ void cd_value_map_sort_java_hash_order(cd_value_t *map)
     uint64_t cap = 16;
     while ((uint64_t)n * 4 > cap * 3)
         cap *= 2;
-    hash_slot_t *slots = xcalloc(n, sizeof(*slots));
+    hash_slot_t small_slots[SMALL_MAP_ENTRIES];
+    hash_slot_t *slots = n <= SMALL_MAP_ENTRIES ? small_slots : xcalloc(n, sizeof(*slots));
     for (size_t i = 0; i < n; i++) {
         uint32_t h = (uint32_t)java_hash(map->u.map.entries[i].key);
         h ^= h >> 16;
@@ -793,10 +831,24 @@ void cd_value_map_sort_java_hash_order(cd_value_t *map)
         slots[i].order = i;
         slots[i].entry = map->u.map.entries[i];
     }
-    qsort(slots, n, sizeof(*slots), compare_slots);
+    if (n > SMALL_MAP_ENTRIES) {
+        qsort(slots, n, sizeof(*slots), compare_slots);
+    } else {
+        /* Insertion sort: (bucket, order) is a total order, so the result is qsort's. */
+        for (size_t i = 1; i < n; i++) {
+            hash_slot_t slot = slots[i];
+            size_t j = i;
+            while (j > 0 && compare_slots(&slots[j - 1], &slot) > 0) {
+                slots[j] = slots[j - 1];
+                j--;
+            }
+            slots[j] = slot;
+        }
+    }
     for (size_t i = 0; i < n; i++)
         map->u.map.entries[i] = slots[i].entry;
-    free(slots);
+    if (slots != small_slots)
+        free(slots);
 }
 
 /* ---- structs ---- */

@@ -59,6 +59,16 @@ int cd_buf_append(cd_buf_t *buf, const void *data, size_t len)
     return 0;
 }
 
+uint8_t *cd_buf_append_space(cd_buf_t *buf, size_t len)
+{
+    if (buf_reserve(buf, len) != 0)
+        return NULL;
+    uint8_t *space = buf->data + buf->len;
+    buf->len += len;
+    buf->data[buf->len] = '\0';
+    return space;
+}
+
 int cd_buf_append_str(cd_buf_t *buf, const char *s)
 {
     return cd_buf_append(buf, s, strlen(s));

@@ -32,6 +32,13 @@ void cd_buf_reset(cd_buf_t *buf);
 int cd_buf_append(cd_buf_t *buf, const void *data, size_t len);
 int cd_buf_append_str(cd_buf_t *buf, const char *s);
 int cd_buf_append_char(cd_buf_t *buf, char c);
+/**
+ * @brief Appends @p len bytes for the caller to fill (the length grows now,
+ *        the NUL terminator follows them).
+ * @returns where to write them, or NULL if the buffer is full (cap reached or
+ *          out of memory; nothing appended).
+ */
+uint8_t *cd_buf_append_space(cd_buf_t *buf, size_t len);
 int cd_buf_appendf(cd_buf_t *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** @brief Hands the bytes to the caller (malloc'ed, NUL-terminated); the buffer is emptied. */
 uint8_t *cd_buf_detach(cd_buf_t *buf, size_t *len);
