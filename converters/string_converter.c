@@ -22,8 +22,6 @@
 
 /** The setting of StringConverterConfig. */
 #define STRING_CONVERTER_ENCODING_CONFIG "converter.encoding"
-/** The short form also accepted (connectd extension, see docs/modules/converters.md). */
-#define STRING_CONVERTER_ENCODING_SHORT "encoding"
 
 typedef enum charset_e {
     CHARSET_UTF8,
@@ -106,11 +104,10 @@ static void *string_converter_create(const cd_properties_t *config, cd_converter
         snprintf(errstr, errstr_size, "Out of memory");
         return NULL;
     }
-    if (config) {
+    /* Only Java's key: "encoding" alone has no effect on a Java worker, so it has none here,
+     * and a mixed cluster writes the same bytes. */
+    if (config)
         encoding = cd_properties_get(config, STRING_CONVERTER_ENCODING_CONFIG);
-        if (!encoding)
-            encoding = cd_properties_get(config, STRING_CONVERTER_ENCODING_SHORT);
-    }
     sc->optional_string = cd_schema_new(CD_TYPE_STRING);
     cd_schema_set_optional(sc->optional_string, true);
     if (!encoding) {

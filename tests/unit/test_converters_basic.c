@@ -263,14 +263,19 @@ static void test_string_converter_to_string(void **state)
     cd_buf_free(&out);
     cd_converter_destroy(conv);
 
-    /* the short "encoding" key is accepted when converter.encoding is absent */
+    /* "encoding" alone is ignored, as by Java's StringConverter; converter.encoding counts */
     cd_properties_t *props = cd_properties_new();
     cd_properties_set(props, "encoding", "UTF-16LE");
     conv = cd_converter_new("StringConverter", props, CD_CONVERTER_KEY, err, sizeof(err));
     assert_non_null(conv);
+    expect_from_connect_n(conv, cd_value_new_cstring("a"), "a", 1);
+    cd_converter_destroy(conv);
+    cd_properties_set(props, "converter.encoding", "UTF-16LE");
+    conv = cd_converter_new("StringConverter", props, CD_CONVERTER_KEY, err, sizeof(err));
+    assert_non_null(conv);
     expect_from_connect_n(conv, cd_value_new_cstring("a"), "a\0", 2);
     cd_converter_destroy(conv);
-    cd_properties_set(props, "encoding", "bogus-charset");
+    cd_properties_set(props, "converter.encoding", "bogus-charset");
     assert_null(cd_converter_new("StringConverter", props, CD_CONVERTER_KEY, err, sizeof(err)));
     assert_string_equal(err, "Unsupported encoding bogus-charset");
     cd_properties_destroy(props);
