@@ -13,6 +13,7 @@
  * that tree.
  */
 #include "converters/json_converter.h"
+#include "util/java_text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -206,39 +207,6 @@ static int read_hex4(cd_json_doc_t *doc, uint32_t *unit)
     return 0;
 }
 
-/** @returns the length of the valid UTF-8 sequence at @p p (strict), or 0. */
-static size_t utf8_sequence_length(const uint8_t *p, size_t avail)
-{
-    uint8_t c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t n;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (avail < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 static size_t utf8_encode(uint32_t cp, char *out)
 {
     if (cp < 0x80) {
@@ -397,7 +365,7 @@ static int parse_string(cd_json_doc_t *doc, const char **out, size_t *out_len)
             doc->text[n++] = simple;
             continue;
         }
-        size_t seq = utf8_sequence_length(doc->in + doc->pos, doc->len - doc->pos);
+        size_t seq = cd_utf8_sequence_length(doc->in + doc->pos, doc->len - doc->pos);
         if (seq == 0)
             return parse_error(doc, "invalid UTF-8 byte 0x%02X in a string", (unsigned)c);
         memcpy(doc->text + n, doc->in + doc->pos, seq);

@@ -6,6 +6,7 @@
  * as Float.toString()/Double.toString(), binary as Base64 with padding.
  */
 #include "converters/json_converter.h"
+#include "util/java_text.h"
 
 #include <math.h>
 #include <openssl/evp.h>
@@ -94,39 +95,6 @@ static int enter(writer_t *w)
 /* Scalars                                                              */
 /* ------------------------------------------------------------------ */
 
-/** @returns the length of the valid UTF-8 sequence at @p p, or 0 if invalid. */
-static size_t utf8_valid_length(const uint8_t *p, size_t avail)
-{
-    uint8_t c = p[0];
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (avail < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 /** @returns the length of the prefix of @p p that needs no escaping (printable ASCII but
  *  '"' and '\\'), eight bytes a step. */
 static size_t plain_prefix_length(const uint8_t *p, size_t len)
@@ -201,7 +169,7 @@ int cd_json_write_string(cd_buf_t *out, const char *s, size_t len)
             esc[1] = (char)c;
             esc_len = 2;
         } else if (c >= 0x80) {
-            step = utf8_valid_length(p + i, len - i);
+            step = cd_utf8_sequence_length(p + i, len - i);
             if (step == 0) {
                 /* Not UTF-8: written as U+FFFD, as a Java String decoded from it would hold. */
                 memcpy(esc, "\xEF\xBF\xBD", 3);
@@ -242,207 +210,28 @@ int cd_json_write_string(cd_buf_t *out, const char *s, size_t len)
     return rc;
 }
 
-/** Writes the decimal digits of @p v to @p out (no NUL); @returns their count (1..20). */
-static size_t format_uint64(uint64_t v, char *out)
+/** Appends the JSON for a non-finite value: Jackson writes NaN and the infinities as strings. */
+static int write_non_finite(cd_buf_t *out, double v)
 {
-    char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    memcpy(out, tmp + sizeof(tmp) - n, n);
-    return n;
-}
-
-/**
- * The digits JDK 17's FloatingDecimal prints for an integral value below 2^63
- * (its "long" fast path, which Double.toString/Float.toString take there):
- * the integer's own digits, of which the ones below the precision of the
- * type (10^insignificant, from the 2^(binExp - precision - 1) past the last
- * significant bit) are dropped with rounding. Not always the shortest form:
- * 5.7223519193314771E17 where 5.722351919331477E17 would do.
- * @returns false if the value does not take that path.
- */
-static bool jdk_long_digits(double v, bool single, char *digits, size_t *nd, int *exponent)
-{
-    double mag = fabs(v);
-    int bin_exp;
-    if (mag < 1.0 || mag >= 9223372036854775808.0 || mag != floor(mag))
-        return false;
-    frexp(mag, &bin_exp);
-    bin_exp -= 1; /* mag = 1.xxx * 2^bin_exp */
-    int significant_bits = single ? 24 : 53;
-    int insignificant = 0;
-    int p2 = bin_exp - significant_bits - 1;
-    if (bin_exp > significant_bits && p2 > 1 && p2 < 64) {
-        /* floor(log10(2^p2)): how many times 2^p2 divides by 10 while >= 10 */
-        uint64_t pow2 = (uint64_t)1 << p2;
-        while (pow2 >= 10) {
-            pow2 /= 10;
-            insignificant++;
-        }
-    }
-    uint64_t lvalue = (uint64_t)mag;
-    if (insignificant) {
-        uint64_t pow10 = 1;
-        for (int i = 0; i < insignificant; i++)
-            pow10 *= 10;
-        uint64_t residue = lvalue % pow10;
-        lvalue /= pow10;
-        if (residue >= pow10 / 2)
-            lvalue++;
-    }
-    char tmp[32];
-    int n = (int)format_uint64(lvalue, tmp);
-    *exponent = n - 1 + insignificant;
-    while (n > 1 && tmp[n - 1] == '0')
-        n--;
-    memcpy(digits, tmp, (size_t)n);
-    *nd = (size_t)n;
-    return true;
-}
-
-/**
- * The shortest digits (at least two) that read back as the same value, the
- * closest such decimal: Double.toString's rule everywhere else (and JDK 19+'s
- * rule everywhere, JDK-4511638).
- */
-static void shortest_digits(double v, bool single, char *digits, size_t *nd, int *exponent)
-{
-    char tmp[64];
-    int precision;
-    for (precision = 1; precision < 17; precision++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", precision, v);
-        if (single ? strtof(tmp, NULL) == (float)v : strtod(tmp, NULL) == v)
-            break;
-    }
-    if (precision == 17)
-        snprintf(tmp, sizeof(tmp), "%.*e", precision, v);
-    /* tmp is "[-]d.ddddde[+-]xx" */
-    const char *p = tmp;
-    size_t n = 0;
-    if (*p == '-')
-        p++;
-    for (; *p != 'e'; p++) {
-        if (*p != '.')
-            digits[n++] = *p;
-    }
-    *exponent = atoi(p + 1);
-    while (n > 1 && digits[n - 1] == '0')
-        n--;
-    *nd = n;
-}
-
-/**
- * shortest_digits() for the common doubles with a few fraction digits (prices,
- * scores: 1e-3 <= |v| < 1e7, not integral) without a loop of snprintf/strtod.
- * For each count k of fraction digits, the only integer m that can make
- * m / 10^k read back as |v| is the nearest one to |v| * 10^k: as long as
- * |v| * 10^k < 2^50, a decimal that reads back is within |v| * 10^k * 2^-52 <
- * 0.25 of it, and the rounded product is within 0.125. m / 10^k with both
- * exact is the correctly rounded quotient, i.e. what reading the decimal gives.
- * The first k that works is the shortest; its decimal is also the closest.
- * @returns false where it does not apply (the caller takes the slow path).
- */
-static bool short_fraction_digits(double v, char *digits, size_t *nd, int *exponent)
-{
-    static const double pow10[] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7, 1e8,
-                                   1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16};
-    double mag = fabs(v);
-    if (!(mag >= 1e-3 && mag < 1e7))
-        return false;
-    for (int k = 1; k < (int)(sizeof(pow10) / sizeof(pow10[0])); k++) {
-        double scaled = mag * pow10[k];
-        if (scaled >= 1125899906842624.0) /* 2^50 */
-            return false;
-        double m = nearbyint(scaled);
-        if (m / pow10[k] != mag)
-            continue;
-        char tmp[20];
-        size_t n = format_uint64((uint64_t)m, tmp);
-        *exponent = (int)n - 1 - k;
-        while (n > 1 && tmp[n - 1] == '0')
-            n--;
-        memcpy(digits, tmp, n);
-        *nd = n;
-        return true;
-    }
-    return false;
-}
-
-/** Formats a finite, non-zero value as Java's Double.toString()/Float.toString(). */
-static size_t format_java_floating(double v, bool single, char *out, size_t size)
-{
-    char digits[32];
-    size_t nd;
-    int exponent;
-    if (!jdk_long_digits(v, single, digits, &nd, &exponent) &&
-        (single || !short_fraction_digits(v, digits, &nd, &exponent)))
-        shortest_digits(v, single, digits, &nd, &exponent);
-    char buf[64];
-    size_t n = 0;
-    if (v < 0)
-        buf[n++] = '-';
-    if (exponent >= -3 && exponent < 7) {
-        if (exponent >= 0) {
-            for (int i = 0; i <= exponent; i++)
-                buf[n++] = (size_t)i < nd ? digits[i] : '0';
-            buf[n++] = '.';
-            if ((size_t)exponent + 1 < nd) {
-                for (size_t i = (size_t)exponent + 1; i < nd; i++)
-                    buf[n++] = digits[i];
-            } else {
-                buf[n++] = '0';
-            }
-        } else {
-            buf[n++] = '0';
-            buf[n++] = '.';
-            for (int i = -1; i > exponent; i--)
-                buf[n++] = '0';
-            for (size_t i = 0; i < nd; i++)
-                buf[n++] = digits[i];
-        }
-    } else {
-        buf[n++] = digits[0];
-        buf[n++] = '.';
-        if (nd > 1) {
-            for (size_t i = 1; i < nd; i++)
-                buf[n++] = digits[i];
-        } else {
-            buf[n++] = '0';
-        }
-        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "E%d", exponent);
-    }
-    if (n >= size)
-        n = size - 1;
-    memcpy(out, buf, n);
-    out[n] = '\0';
-    return n;
-}
-
-static int write_floating(cd_buf_t *out, double v, bool single)
-{
-    char buf[64];
-    size_t n;
     if (isnan(v))
         return cd_buf_append_str(out, "\"NaN\"");
-    if (isinf(v))
-        return cd_buf_append_str(out, v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-    if (v == 0)
-        return cd_buf_append_str(out, signbit(v) ? "-0.0" : "0.0");
-    n = format_java_floating(v, single, buf, sizeof(buf));
-    return cd_buf_append(out, buf, n);
+    return cd_buf_append_str(out, v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
 }
 
 int cd_json_write_double(cd_buf_t *out, double v)
 {
-    return write_floating(out, v, false);
+    char buf[CD_JAVA_FLOATING_TEXT_MAX];
+    if (!isfinite(v))
+        return write_non_finite(out, v);
+    return cd_buf_append(out, buf, cd_java_double_to_string(v, buf, sizeof(buf)));
 }
 
 int cd_json_write_float(cd_buf_t *out, float v)
 {
-    return write_floating(out, (double)v, true);
+    char buf[CD_JAVA_FLOATING_TEXT_MAX];
+    if (!isfinite(v))
+        return write_non_finite(out, (double)v);
+    return cd_buf_append(out, buf, cd_java_float_to_string(v, buf, sizeof(buf)));
 }
 
 static int write_int(writer_t *w, int64_t v)
@@ -451,7 +240,7 @@ static int write_int(writer_t *w, int64_t v)
     size_t n = 0;
     if (v < 0)
         buf[n++] = '-';
-    n += format_uint64(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, buf + n);
+    n += cd_uint64_to_decimal(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, buf + n);
     return emit(w, buf, n);
 }
 

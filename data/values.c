@@ -9,6 +9,7 @@
  * docs/modules/converters.md for the rules and the known differences.
  */
 #include "data/values.h"
+#include "util/java_text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -36,35 +37,6 @@ static bool is_cont(uint8_t b)
     return (b & 0xC0) == 0x80;
 }
 
-/** Bytes of the well-formed sequence at @p s, or 0 if malformed. */
-static size_t utf8_valid_seq(const uint8_t *s, size_t n)
-{
-    uint8_t b1 = s[0];
-    if (b1 < 0x80)
-        return 1;
-    if (b1 >= 0xC2 && b1 <= 0xDF)
-        return n >= 2 && is_cont(s[1]) ? 2 : 0;
-    if (b1 >= 0xE0 && b1 <= 0xEF) {
-        if (n < 3 || !is_cont(s[1]) || !is_cont(s[2]))
-            return 0;
-        if (b1 == 0xE0 && s[1] < 0xA0)
-            return 0; /* overlong */
-        if (b1 == 0xED && s[1] >= 0xA0)
-            return 0; /* surrogate */
-        return 3;
-    }
-    if (b1 >= 0xF0 && b1 <= 0xF4) {
-        if (n < 4 || !is_cont(s[1]) || !is_cont(s[2]) || !is_cont(s[3]))
-            return 0;
-        if (b1 == 0xF0 && s[1] < 0x90)
-            return 0;
-        if (b1 == 0xF4 && s[1] >= 0x90)
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 bool cd_values_utf8_is_valid(const uint8_t *data, size_t len)
 {
     size_t i = 0;
@@ -83,7 +55,7 @@ bool cd_values_utf8_is_valid(const uint8_t *data, size_t len)
             i++;
             continue;
         }
-        size_t n = utf8_valid_seq(data + i, len - i);
+        size_t n = cd_utf8_sequence_length(data + i, len - i);
         if (!n)
             return false;
         i += n;
@@ -116,7 +88,7 @@ int cd_values_utf8_decode_java(const uint8_t *data, size_t len, cd_buf_t *out)
             return -1;
         if (i >= len)
             break;
-        size_t n = utf8_valid_seq(data + i, len - i);
+        size_t n = cd_utf8_sequence_length(data + i, len - i);
         if (n) {
             if (cd_buf_append(out, data + i, n) != 0)
                 return -1;
@@ -174,7 +146,7 @@ static size_t utf16_length(const char *s, size_t len)
 }
 
 /* ------------------------------------------------------------------ */
-/* Base64, Float/Double.toString                                        */
+/* Base64, Float/Double.toString (util/java_text.c)                     */
 /* ------------------------------------------------------------------ */
 
 int cd_values_base64_encode(const uint8_t *data, size_t len, cd_buf_t *out)
@@ -204,109 +176,14 @@ int cd_values_base64_encode(const uint8_t *data, size_t len, cd_buf_t *out)
     return 0;
 }
 
-/** Lays out the shortest digits @p digits (no dot) with decimal exponent @p exp10 as Java does. */
-static size_t java_float_layout(bool negative, const char *digits, int exp10, char *buf,
-                                size_t size)
-{
-    char tmp[64];
-    size_t n = 0, nd = strlen(digits);
-    if (negative)
-        tmp[n++] = '-';
-    if (exp10 >= -3 && exp10 < 7) {
-        if (exp10 >= 0) {
-            for (int i = 0; i <= exp10; i++)
-                tmp[n++] = (size_t)i < nd ? digits[i] : '0';
-            tmp[n++] = '.';
-            if ((size_t)exp10 + 1 < nd) {
-                for (size_t i = (size_t)exp10 + 1; i < nd; i++)
-                    tmp[n++] = digits[i];
-            } else {
-                tmp[n++] = '0';
-            }
-        } else {
-            tmp[n++] = '0';
-            tmp[n++] = '.';
-            for (int i = -1; i > exp10; i--)
-                tmp[n++] = '0';
-            for (size_t i = 0; i < nd; i++)
-                tmp[n++] = digits[i];
-        }
-    } else {
-        tmp[n++] = digits[0];
-        tmp[n++] = '.';
-        if (nd > 1) {
-            for (size_t i = 1; i < nd; i++)
-                tmp[n++] = digits[i];
-        } else {
-            tmp[n++] = '0';
-        }
-        n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "E%d", exp10);
-    }
-    tmp[n] = '\0';
-    return (size_t)snprintf(buf, size, "%s", tmp);
-}
-
-/** Splits "%.*e" output into significant digits (trailing zeros removed) and exponent. */
-static int split_sci(const char *sci, char *digits, size_t digits_size)
-{
-    size_t n = 0;
-    const char *p = sci;
-    if (*p == '-')
-        p++;
-    for (; *p && *p != 'e'; p++) {
-        if (*p >= '0' && *p <= '9' && n + 1 < digits_size)
-            digits[n++] = *p;
-    }
-    while (n > 1 && digits[n - 1] == '0')
-        n--;
-    digits[n] = '\0';
-    return *p == 'e' ? atoi(p + 1) : 0;
-}
-
-static size_t java_special(double v, char *buf, size_t size, bool *done)
-{
-    *done = true;
-    if (isnan(v))
-        return (size_t)snprintf(buf, size, "NaN");
-    if (isinf(v))
-        return (size_t)snprintf(buf, size, v < 0 ? "-Infinity" : "Infinity");
-    if (v == 0)
-        return (size_t)snprintf(buf, size, signbit(v) ? "-0.0" : "0.0");
-    *done = false;
-    return 0;
-}
-
 size_t cd_values_format_double(double v, char *buf, size_t size)
 {
-    char sci[48], digits[32];
-    bool done;
-    size_t n = java_special(v, buf, size, &done);
-    if (done)
-        return n;
-    /* Java prints at least two significant digits ("4.9E-324", not "5.0E-324") */
-    for (int prec = 2; prec <= 17; prec++) {
-        snprintf(sci, sizeof(sci), "%.*e", prec - 1, v);
-        if (strtod(sci, NULL) == v)
-            break;
-    }
-    int exp10 = split_sci(sci, digits, sizeof(digits));
-    return java_float_layout(v < 0, digits, exp10, buf, size);
+    return cd_java_double_to_string(v, buf, size);
 }
 
 size_t cd_values_format_float(float v, char *buf, size_t size)
 {
-    char sci[48], digits[32];
-    bool done;
-    size_t n = java_special(v, buf, size, &done);
-    if (done)
-        return n;
-    for (int prec = 2; prec <= 9; prec++) {
-        snprintf(sci, sizeof(sci), "%.*e", prec - 1, (double)v);
-        if (strtof(sci, NULL) == v)
-            break;
-    }
-    int exp10 = split_sci(sci, digits, sizeof(digits));
-    return java_float_layout(v < 0, digits, exp10, buf, size);
+    return cd_java_float_to_string(v, buf, size);
 }
 
 /* ------------------------------------------------------------------ */
@@ -510,10 +387,10 @@ static int append_value(cd_buf_t *out, const cd_value_t *value, bool embedded, i
     case CD_VALUE_INT64:
         return cd_buf_appendf(out, "%lld", (long long)cd_value_as_int64(value));
     case CD_VALUE_FLOAT32:
-        len = cd_values_format_float(cd_value_float32(value), num, sizeof(num));
+        len = cd_java_float_to_string(cd_value_float32(value), num, sizeof(num));
         return cd_buf_append(out, num, len);
     case CD_VALUE_FLOAT64:
-        len = cd_values_format_double(cd_value_float64(value), num, sizeof(num));
+        len = cd_java_double_to_string(cd_value_float64(value), num, sizeof(num));
         return cd_buf_append(out, num, len);
     case CD_VALUE_BOOLEAN:
         return cd_buf_append_str(out, cd_value_boolean(value) ? "true" : "false");

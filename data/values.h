@@ -48,10 +48,10 @@ int cd_values_convert_to_string(const cd_schema_t *schema, const cd_value_t *val
 int cd_values_parse_string(const char *text, size_t len, cd_schema_and_value_t *out, char *errstr,
                            size_t errstr_size);
 
-/** @brief Double.toString(v) (shortest repr., "1.0E10", "NaN"). @returns the length, as snprintf.
- */
+/** @brief Double.toString(v) ("1.0E10", "NaN"): cd_java_double_to_string() (util/java_text.h).
+ *  @returns the length, as snprintf. */
 size_t cd_values_format_double(double v, char *buf, size_t size);
-/** @brief Float.toString(v). @returns the length, as snprintf. */
+/** @brief Float.toString(v): cd_java_float_to_string(). @returns the length, as snprintf. */
 size_t cd_values_format_float(float v, char *buf, size_t size);
 
 /**
