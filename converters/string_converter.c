@@ -203,6 +203,50 @@ static int put_utf8(cd_buf_t *out, uint32_t cp)
     return cd_buf_append(out, b, n);
 }
 
+/**
+ * @brief Converts @p len bytes from charset @p from to @p to with iconv, as Java's coders do with
+ *        bad input: when @p encoding (UTF-8 -> charset), an unmappable character becomes '?';
+ *        when decoding (charset -> UTF-8), each malformed byte becomes U+FFFD.
+ */
+static int iconv_transcode(const char *to, const char *from, const uint8_t *data, size_t len,
+                           bool encoding, cd_buf_t *out, char *errstr, size_t errstr_size)
+{
+    iconv_t cd = iconv_open(to, from);
+    if (cd == (iconv_t)-1) {
+        snprintf(errstr, errstr_size, "Unsupported encoding %s", encoding ? to : from);
+        return -1;
+    }
+    char chunk[4096];
+    char *in = (char *)data;
+    size_t inleft = len;
+    int rc = 0;
+    while (inleft > 0 && rc == 0) {
+        char *o = chunk;
+        size_t oleft = sizeof(chunk);
+        size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+        rc = cd_buf_append(out, chunk, sizeof(chunk) - oleft);
+        if (r != (size_t)-1 || errno == E2BIG)
+            continue;
+        if (encoding && errno == EILSEQ) {
+            size_t skip = 0;
+            next_code_point((const uint8_t *)in, inleft, &skip);
+            in += skip;
+            inleft -= skip;
+            if (rc == 0)
+                rc = cd_buf_append_char(out, '?');
+        } else if (!encoding && (errno == EILSEQ || errno == EINVAL)) {
+            in++;
+            inleft--;
+            if (rc == 0)
+                rc = put_utf8(out, 0xFFFD);
+        } else {
+            break;
+        }
+    }
+    iconv_close(cd);
+    return rc;
+}
+
 /** String.getBytes(charset) of valid UTF-8 text @p s. */
 static int encode_text(const string_converter_t *sc, const uint8_t *s, size_t len, cd_buf_t *out,
                        char *errstr, size_t errstr_size)
@@ -242,35 +286,8 @@ static int encode_text(const string_converter_t *sc, const uint8_t *s, size_t le
         }
         return 0;
     }
-    case CHARSET_ICONV: {
-        iconv_t cd = iconv_open(sc->iconv_name, "UTF-8");
-        if (cd == (iconv_t)-1) {
-            snprintf(errstr, errstr_size, "Unsupported encoding %s", sc->iconv_name);
-            return -1;
-        }
-        char chunk[4096];
-        char *in = (char *)s;
-        size_t inleft = len;
-        int rc = 0;
-        while (inleft > 0 && rc == 0) {
-            char *o = chunk;
-            size_t oleft = sizeof(chunk);
-            size_t r = iconv(cd, &in, &inleft, &o, &oleft);
-            rc = cd_buf_append(out, chunk, sizeof(chunk) - oleft);
-            if (r == (size_t)-1 && errno == EILSEQ) { /* unmappable: '?' as Java */
-                size_t skip = 0;
-                next_code_point((const uint8_t *)in, inleft, &skip);
-                in += skip;
-                inleft -= skip;
-                if (rc == 0)
-                    rc = cd_buf_append_char(out, '?');
-            } else if (r == (size_t)-1 && errno != E2BIG) {
-                break;
-            }
-        }
-        iconv_close(cd);
-        return rc;
-    }
+    case CHARSET_ICONV:
+        return iconv_transcode(sc->iconv_name, "UTF-8", s, len, true, out, errstr, errstr_size);
     }
     return -1;
 }
@@ -337,33 +354,8 @@ static int decode_bytes(const string_converter_t *sc, const uint8_t *data, size_
     case CHARSET_UTF16BE:
     case CHARSET_UTF16LE:
         return decode_utf16(data, len, sc->charset == CHARSET_UTF16LE, out);
-    case CHARSET_ICONV: {
-        iconv_t cd = iconv_open("UTF-8", sc->iconv_name);
-        if (cd == (iconv_t)-1) {
-            snprintf(errstr, errstr_size, "Unsupported encoding %s", sc->iconv_name);
-            return -1;
-        }
-        char chunk[4096];
-        char *in = (char *)data;
-        size_t inleft = len;
-        int rc = 0;
-        while (inleft > 0 && rc == 0) {
-            char *o = chunk;
-            size_t oleft = sizeof(chunk);
-            size_t r = iconv(cd, &in, &inleft, &o, &oleft);
-            rc = cd_buf_append(out, chunk, sizeof(chunk) - oleft);
-            if (r == (size_t)-1 && (errno == EILSEQ || errno == EINVAL)) {
-                in++; /* malformed: one replacement per byte */
-                inleft--;
-                if (rc == 0)
-                    rc = put_utf8(out, 0xFFFD);
-            } else if (r == (size_t)-1 && errno != E2BIG) {
-                break;
-            }
-        }
-        iconv_close(cd);
-        return rc;
-    }
+    case CHARSET_ICONV:
+        return iconv_transcode("UTF-8", sc->iconv_name, data, len, false, out, errstr, errstr_size);
     }
     return -1;
 }

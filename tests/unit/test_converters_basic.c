@@ -281,6 +281,31 @@ static void test_string_converter_to_string(void **state)
     cd_properties_destroy(props);
 }
 
+/* Charsets handled by iconv behave like Java's coders (expected bytes printed by Kafka 4.3.1's
+ * StringConverter with converter.encoding=windows-1252). */
+static void test_string_converter_iconv_charset(void **state)
+{
+    char err[256];
+    cd_schema_and_value_t sv = {0};
+    cd_converter_t *conv = string_converter("windows-1252", err, sizeof(err));
+    assert_non_null(conv);
+    /* the emoji has no windows-1252 byte: one '?' for the whole code point */
+    expect_from_connect_n(conv,
+                          cd_value_new_cstring("a\xe2\x82\xac\xf0\x9f\x98\x80"
+                                               "b"),
+                          "a\x80?b", 4);
+    /* 0x81 is undefined in windows-1252: U+FFFD */
+    assert_int_equal(cd_converter_to_connect(conv, "t", NULL,
+                                             (const uint8_t *)"\x80\x81"
+                                                              "a",
+                                             3, &sv, err, sizeof(err)),
+                     0);
+    assert_string_equal(cd_value_string(sv.value, NULL), "\xe2\x82\xac\xef\xbf\xbd"
+                                                         "a");
+    cd_schema_and_value_clear(&sv);
+    cd_converter_destroy(conv);
+}
+
 static void test_byte_array_converter(void **state)
 {
     char err[256];
@@ -391,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_registry),
         cmocka_unit_test(test_string_converter_golden),
         cmocka_unit_test(test_string_converter_to_string),
+        cmocka_unit_test(test_string_converter_iconv_charset),
         cmocka_unit_test(test_byte_array_converter),
         cmocka_unit_test(test_simple_header_converter),
     };
