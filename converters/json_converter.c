@@ -8,6 +8,7 @@
 #include <connectd/converter.h>
 #include <connectd/version.h>
 
+#include "util/java_text.h"
 #include "util/properties.h"
 
 #include <pthread.h>
@@ -212,26 +213,8 @@ static int config_int(const cd_properties_t *config, const char *key, int32_t de
     if (!raw)
         return 0;
     java_trim(raw, trimmed, sizeof(trimmed));
-    /* Integer.parseInt: optional sign, decimal digits, within int range. */
-    const char *p = trimmed;
-    bool negative = false;
-    int64_t v = 0;
-    if (*p == '+' || *p == '-')
-        negative = *p++ == '-';
-    if (!*p || strlen(raw) >= sizeof(trimmed))
+    if (strlen(raw) >= sizeof(trimmed) || !cd_java_parse_int(trimmed, out))
         goto invalid;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9')
-            goto invalid;
-        v = v * 10 + (*p - '0');
-        if (v > (int64_t)INT32_MAX + 1)
-            goto invalid;
-    }
-    if (negative)
-        v = -v;
-    if (v > INT32_MAX || v < INT32_MIN)
-        goto invalid;
-    *out = (int32_t)v;
     return 0;
 invalid:
     snprintf(errstr, errstr_size, "Invalid value %s for configuration %s: Not a number of type INT",

@@ -180,24 +180,13 @@ static cd_json_node_t *new_node(cd_json_doc_t *doc, cd_json_node_type_t type, si
     return node;
 }
 
-static int hex_value(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int read_hex4(cd_json_doc_t *doc, uint32_t *unit)
 {
     if (doc->len - doc->pos < 4)
         return parse_error(doc, "unexpected end of input in a \\u escape");
     uint32_t v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hex_value(doc->in[doc->pos + (size_t)i]);
+        int h = cd_hex_digit_value(doc->in[doc->pos + (size_t)i]);
         if (h < 0)
             return parse_error(doc, "expected a hex digit in a \\u escape");
         v = v << 4 | (uint32_t)h;

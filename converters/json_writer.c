@@ -51,33 +51,15 @@ int cd_json_decimal_scale(const cd_schema_t *schema, int32_t *scale, char *errst
                           size_t errstr_size)
 {
     const char *text = cd_schema_parameter(schema, CD_DECIMAL_SCALE_PARAM);
-    const char *p = text;
-    bool negative = false;
-    int64_t v = 0;
     if (!text) {
         snprintf(errstr, errstr_size, "Invalid Decimal schema: scale parameter not found.");
         return -1;
     }
-    if (*p == '+' || *p == '-')
-        negative = *p++ == '-';
-    if (!*p)
-        goto invalid;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9')
-            goto invalid;
-        v = v * 10 + (*p - '0');
-        if (v > (int64_t)INT32_MAX + 1)
-            goto invalid;
+    if (!cd_java_parse_int(text, scale)) {
+        snprintf(errstr, errstr_size, "Invalid scale parameter found in Decimal schema: ");
+        return -1;
     }
-    if (negative)
-        v = -v;
-    if (v > INT32_MAX)
-        goto invalid;
-    *scale = (int32_t)v;
     return 0;
-invalid:
-    snprintf(errstr, errstr_size, "Invalid scale parameter found in Decimal schema: ");
-    return -1;
 }
 
 /** Counts one more open container, as Jackson's StreamWriteConstraints. */

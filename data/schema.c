@@ -1,5 +1,6 @@
 /* schema.c: Connect schemas (SchemaBuilder / ConnectSchema). */
 #include "data/data_internal.h"
+#include "util/java_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,16 +364,10 @@ cd_logical_t cd_schema_logical(const cd_schema_t *schema)
 
 int32_t cd_schema_decimal_scale(const cd_schema_t *schema, bool *ok)
 {
-    const char *text = cd_schema_parameter(schema, CD_DECIMAL_SCALE_PARAM);
-    char *end = NULL;
-    *ok = false;
-    if (!text || !*text)
-        return 0;
-    long v = strtol(text, &end, 10);
-    if (*end || v < INT32_MIN || v > INT32_MAX)
-        return 0;
-    *ok = true;
-    return (int32_t)v;
+    int32_t scale = 0;
+    /* Decimal.scale(): Integer.parseInt of the "scale" parameter. */
+    *ok = cd_java_parse_int(cd_schema_parameter(schema, CD_DECIMAL_SCALE_PARAM), &scale);
+    return *ok ? scale : 0;
 }
 
 static bool str_eq(const char *a, const char *b)

@@ -204,3 +204,29 @@ size_t cd_java_float_to_string(float v, char *buf, size_t size)
 {
     return format_java_floating((double)v, true, buf, size);
 }
+
+bool cd_java_parse_int(const char *text, int32_t *out)
+{
+    const char *p = text;
+    bool negative = false;
+    int64_t v = 0;
+    if (!p)
+        return false;
+    if (*p == '+' || *p == '-')
+        negative = *p++ == '-';
+    if (!*p)
+        return false;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (*p - '0');
+        if (v > (int64_t)INT32_MAX + 1)
+            return false;
+    }
+    if (negative)
+        v = -v;
+    if (v > INT32_MAX)
+        return false;
+    *out = (int32_t)v;
+    return true;
+}

@@ -9,6 +9,7 @@
 #ifndef CONNECTD_UTIL_JAVA_TEXT_H
 #define CONNECTD_UTIL_JAVA_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -91,6 +92,25 @@ static inline size_t cd_utf8_sequence_length(const uint8_t *p, size_t avail)
         return 0;
     return length;
 }
+
+/** @returns the value of one hexadecimal digit (either case), or -1. */
+static inline int cd_hex_digit_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/**
+ * @brief Integer.parseInt(text) for ASCII text: an optional sign and decimal
+ *        digits only (no spaces), within the int range.
+ * @returns true and sets *out, or false (Java's NumberFormatException).
+ */
+bool cd_java_parse_int(const char *text, int32_t *out);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
  *     both are unescaped (convert_segment()) into UTF-8.
  */
 #include "util/properties.h"
+#include "util/java_text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -536,17 +537,6 @@ static cd_properties_convert_result_t append_utf16_unit(cd_properties_bytes_t *o
     return append_code_point(out, unit, limit);
 }
 
-static int hex_digit_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Unescapes one ISO-8859-1 segment into NUL-terminated UTF-8 in out. */
 static cd_properties_convert_result_t convert_segment(const unsigned char *in, size_t in_len,
                                                       cd_properties_bytes_t *out, size_t limit)
@@ -573,7 +563,7 @@ static cd_properties_convert_result_t convert_segment(const unsigned char *in, s
                     return CD_PROPERTIES_CONVERT_MALFORMED;
                 unit = 0;
                 for (k = 0; k < 4; k++) {
-                    digit = hex_digit_value(in[i++]);
+                    digit = cd_hex_digit_value(in[i++]);
                     if (digit < 0)
                         return CD_PROPERTIES_CONVERT_MALFORMED;
                     unit = (unit << 4) | (uint32_t)digit;
