@@ -15,50 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/golden_escape.h"
+
 /* ------------------------------------------------------------------ */
 /* Golden file helpers (the escaping of ValuesGolden.java)              */
 /* ------------------------------------------------------------------ */
-
-/** Unescapes \\ and \xHH; "\N" gives NULL (null), "\E" the empty input. */
-static uint8_t *unescape(const char *line, size_t *len)
-{
-    size_t n = strlen(line), o = 0;
-    if (strcmp(line, "\\N") == 0) {
-        *len = 0;
-        return NULL;
-    }
-    uint8_t *out = malloc(n + 1);
-    assert_non_null(out);
-    if (strcmp(line, "\\E") == 0) {
-        *len = 0;
-        return out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (line[i] == '\\' && i + 1 < n && line[i + 1] == '\\') {
-            out[o++] = '\\';
-            i++;
-        } else if (line[i] == '\\' && i + 3 < n && line[i + 1] == 'x') {
-            char hex[3] = {line[i + 2], line[i + 3], 0};
-            out[o++] = (uint8_t)strtoul(hex, NULL, 16);
-            i += 3;
-        } else {
-            out[o++] = (uint8_t)line[i];
-        }
-    }
-    *len = o;
-    return out;
-}
-
-static void escape_into(cd_buf_t *out, const uint8_t *data, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        uint8_t c = data[i];
-        if (c >= 0x20 && c <= 0x7e && c != '\\' && c != '"')
-            cd_buf_append_char(out, (char)c);
-        else
-            cd_buf_appendf(out, "\\x%02X", c);
-    }
-}
 
 static void describe_schema(cd_buf_t *out, const cd_schema_t *s)
 {
