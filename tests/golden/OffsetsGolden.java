@@ -129,7 +129,7 @@ public class OffsetsGolden {
         many.put(new byte[0], new byte[0]);
         writeStore(dir, "many_entries", many);
         LinkedHashMap<byte[], byte[]> big = new LinkedHashMap<>();
-        byte[] bigValue = new byte[70000];
+        byte[] bigValue = new byte[3000];
         Arrays.fill(bigValue, (byte) 'x');
         big.put(key("big", map("filename", "f")), bigValue);
         writeStore(dir, "big_value", big);
