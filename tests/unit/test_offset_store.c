@@ -232,7 +232,8 @@ static int cmp_str(const void *a, const void *b)
 
 static char *joined_sorted(lines_t *l)
 {
-    qsort(l->lines, l->count, sizeof(char *), cmp_str);
+    if (l->count)
+        qsort(l->lines, l->count, sizeof(char *), cmp_str);
     size_t total = 1;
     for (size_t i = 0; i < l->count; i++)
         total += strlen(l->lines[i]) + 1;
