@@ -22,19 +22,46 @@
 #define KC_JAAS_MAX_OPTIONS 32
 
 /* Keys only the Java clients have: skipped. A trailing '*' is a prefix. */
-static const char *const kc_java_only[] = {
-    "key.serializer", "value.serializer", "key.deserializer", "value.deserializer",
-    "interceptor.classes", "metric.reporters", "metrics.*", "auto.include.jmx.reporter",
-    "partitioner.*", "max.block.ms", "default.api.timeout.ms", "max.poll.records",
-    "exclude.internal.topics", "client.dns.lookup", "metadata.recovery.*", "sasl.login.*",
-    "sasl.client.callback.handler.class", "sasl.kerberos.kinit.cmd",
-    "sasl.kerberos.ticket.renew.*", "sasl.kerberos.min.time.before.relogin", "sasl.oauthbearer.*",
-    "security.providers", "ssl.protocol", "ssl.provider", "ssl.enabled.protocols",
-    "ssl.keymanager.algorithm", "ssl.trustmanager.algorithm", "ssl.secure.random.implementation",
-    "ssl.engine.factory.class", "ssl.cipher.suites", "ssl.truststore.password",
-    "ssl.client.auth", "config.providers*", "enable.metrics.push", "socket.connection.setup.timeout.max.ms",
-    "group.protocol", "group.remote.assignor", "internal.*", "transaction.two.phase.commit.enable",
-    NULL};
+static const char *const kc_java_only[] = {"key.serializer",
+                                           "value.serializer",
+                                           "key.deserializer",
+                                           "value.deserializer",
+                                           "interceptor.classes",
+                                           "metric.reporters",
+                                           "metrics.*",
+                                           "auto.include.jmx.reporter",
+                                           "partitioner.*",
+                                           "max.block.ms",
+                                           "default.api.timeout.ms",
+                                           "max.poll.records",
+                                           "exclude.internal.topics",
+                                           "client.dns.lookup",
+                                           "metadata.recovery.*",
+                                           "sasl.login.*",
+                                           "sasl.client.callback.handler.class",
+                                           "sasl.kerberos.kinit.cmd",
+                                           "sasl.kerberos.ticket.renew.*",
+                                           "sasl.kerberos.min.time.before.relogin",
+                                           "sasl.oauthbearer.*",
+                                           "security.providers",
+                                           "ssl.protocol",
+                                           "ssl.provider",
+                                           "ssl.enabled.protocols",
+                                           "ssl.keymanager.algorithm",
+                                           "ssl.trustmanager.algorithm",
+                                           "ssl.secure.random.implementation",
+                                           "ssl.engine.factory.class",
+                                           "ssl.cipher.suites",
+                                           "ssl.truststore.password",
+                                           "ssl.client.auth",
+                                           "config.providers*",
+                                           "enable.metrics.push",
+                                           "socket.connection.setup.timeout.max.ms",
+                                           "group.protocol",
+                                           "group.remote.assignor",
+                                           "internal.*",
+                                           "transaction.two.phase.commit.enable",
+                                           NULL};
 
 static bool kc_matches(const char *const *patterns, const char *key)
 {
@@ -101,12 +128,23 @@ static int kc_jaas_token(const char **p, char *out, size_t out_size, bool *quote
             if (c == '\\' && *s) {
                 c = *s++;
                 switch (c) {
-                case 'n': c = '\n'; break;
-                case 't': c = '\t'; break;
-                case 'r': c = '\r'; break;
-                case 'b': c = '\b'; break;
-                case 'f': c = '\f'; break;
-                default: break;
+                case 'n':
+                    c = '\n';
+                    break;
+                case 't':
+                    c = '\t';
+                    break;
+                case 'r':
+                    c = '\r';
+                    break;
+                case 'b':
+                    c = '\b';
+                    break;
+                case 'f':
+                    c = '\f';
+                    break;
+                default:
+                    break;
                 }
             }
             if (n + 1 >= out_size)
@@ -133,7 +171,6 @@ static void kc_skip_space(const char **p)
     while (**p && isspace((unsigned char)**p))
         (*p)++;
 }
-
 
 static int kc_jaas_parse(const char *text, kc_jaas_t *j, char *errstr, size_t errstr_size)
 {
@@ -230,8 +267,7 @@ static const char *kc_jaas_get(const kc_jaas_t *j, const char *key)
     return NULL;
 }
 
-static int kc_apply_jaas(rd_kafka_conf_t *conf, const char *text, char *errstr,
-                         size_t errstr_size)
+static int kc_apply_jaas(rd_kafka_conf_t *conf, const char *text, char *errstr, size_t errstr_size)
 {
     kc_jaas_t j;
     int rc = -1;
@@ -241,11 +277,11 @@ static int kc_apply_jaas(rd_kafka_conf_t *conf, const char *text, char *errstr,
     if (strcmp(m, "org.apache.kafka.common.security.plain.PlainLoginModule") == 0 ||
         strcmp(m, "org.apache.kafka.common.security.scram.ScramLoginModule") == 0) {
         const char *user = kc_jaas_get(&j, "username"), *pass = kc_jaas_get(&j, "password");
-        if (user && kc_set(conf, "sasl.jaas.config", "sasl.username", user, false, errstr,
-                           errstr_size))
+        if (user &&
+            kc_set(conf, "sasl.jaas.config", "sasl.username", user, false, errstr, errstr_size))
             goto done;
-        if (pass && kc_set(conf, "sasl.jaas.config", "sasl.password", pass, false, errstr,
-                           errstr_size))
+        if (pass &&
+            kc_set(conf, "sasl.jaas.config", "sasl.password", pass, false, errstr, errstr_size))
             goto done;
     } else if (strcmp(m, "com.sun.security.auth.module.Krb5LoginModule") == 0) {
         const char *principal = kc_jaas_get(&j, "principal"), *keytab = kc_jaas_get(&j, "keyTab");
@@ -292,11 +328,12 @@ static int kc_apply_ssl(rd_kafka_conf_t *conf, const cd_properties_t *props, cha
         ks_type = ks_key ? "PEM" : "JKS";
     if (ts_loc && *ts_loc) {
         if (strcasecmp(ts_type, "PEM") != 0) {
-            snprintf(errstr, errstr_size,
-                     "Invalid value %s for configuration ssl.truststore.type: connectd (librdkafka) "
-                     "reads trust stores in PEM only; convert %s to PEM and set "
-                     "ssl.truststore.type=PEM",
-                     ts_type, ts_loc);
+            snprintf(
+                errstr, errstr_size,
+                "Invalid value %s for configuration ssl.truststore.type: connectd (librdkafka) "
+                "reads trust stores in PEM only; convert %s to PEM and set "
+                "ssl.truststore.type=PEM",
+                ts_type, ts_loc);
             return -1;
         }
         if (kc_set(conf, "ssl.truststore.location", "ssl.ca.location", ts_loc, false, errstr,
@@ -311,8 +348,8 @@ static int kc_apply_ssl(rd_kafka_conf_t *conf, const cd_properties_t *props, cha
             if (kc_set(conf, "ssl.keystore.location", "ssl.keystore.location", ks_loc, false,
                        errstr, errstr_size))
                 return -1;
-            if (ks_pass && kc_set(conf, "ssl.keystore.password", "ssl.keystore.password",
-                                  ks_pass, false, errstr, errstr_size))
+            if (ks_pass && kc_set(conf, "ssl.keystore.password", "ssl.keystore.password", ks_pass,
+                                  false, errstr, errstr_size))
                 return -1;
         } else if (strcasecmp(ks_type, "PEM") == 0) {
             if (kc_set(conf, "ssl.keystore.location", "ssl.certificate.location", ks_loc, false,
@@ -329,18 +366,18 @@ static int kc_apply_ssl(rd_kafka_conf_t *conf, const cd_properties_t *props, cha
             return -1;
         }
     }
-    if (ks_key && kc_set(conf, "ssl.keystore.key", "ssl.key.pem", ks_key, false, errstr,
-                         errstr_size))
+    if (ks_key &&
+        kc_set(conf, "ssl.keystore.key", "ssl.key.pem", ks_key, false, errstr, errstr_size))
         return -1;
-    if (ks_chain && kc_set(conf, "ssl.keystore.certificate.chain", "ssl.certificate.pem",
-                           ks_chain, false, errstr, errstr_size))
+    if (ks_chain && kc_set(conf, "ssl.keystore.certificate.chain", "ssl.certificate.pem", ks_chain,
+                           false, errstr, errstr_size))
         return -1;
-    if (key_pass && kc_set(conf, "ssl.key.password", "ssl.key.password", key_pass, false, errstr,
-                           errstr_size))
+    if (key_pass &&
+        kc_set(conf, "ssl.key.password", "ssl.key.password", key_pass, false, errstr, errstr_size))
         return -1;
     if (endpoint && kc_set(conf, "ssl.endpoint.identification.algorithm",
-                           "ssl.endpoint.identification.algorithm",
-                           *endpoint ? endpoint : "none", false, errstr, errstr_size))
+                           "ssl.endpoint.identification.algorithm", *endpoint ? endpoint : "none",
+                           false, errstr, errstr_size))
         return -1;
     return 0;
 }
@@ -376,7 +413,8 @@ static int kc_apply_one(rd_kafka_conf_t *conf, const char *key, const char *valu
         long long v = strtoll(value, &end, 10);
         if (*end || v < 1024) {
             snprintf(errstr, errstr_size,
-                     "Invalid value %s for configuration buffer.memory: at least 1024 bytes", value);
+                     "Invalid value %s for configuration buffer.memory: at least 1024 bytes",
+                     value);
             return -1;
         }
         snprintf(buf, sizeof(buf), "%lld", v / 1024);
@@ -426,8 +464,8 @@ int cd_kafka_conf_apply_java(rd_kafka_conf_t *conf, const cd_properties_t *props
 {
     const char *proto = cd_properties_get(props, "security.protocol");
     bool ssl = proto && (strcasecmp(proto, "SSL") == 0 || strcasecmp(proto, "SASL_SSL") == 0);
-    bool sasl = proto && (strcasecmp(proto, "SASL_PLAINTEXT") == 0 ||
-                          strcasecmp(proto, "SASL_SSL") == 0);
+    bool sasl =
+        proto && (strcasecmp(proto, "SASL_PLAINTEXT") == 0 || strcasecmp(proto, "SASL_SSL") == 0);
     for (size_t i = 0; i < cd_properties_count(props); i++) {
         const char *key = cd_properties_key_at(props, i);
         const char *value = cd_properties_value_at(props, i);

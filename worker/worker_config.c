@@ -105,9 +105,10 @@ static int wc_check_header_rule(const char *rule, size_t len, char *errstr, size
         if (strlen(actions[i]) == b - a && strncmp(actions[i], buf + a, b - a) == 0)
             ok = true;
     if (!ok) {
-        snprintf(errstr, errstr_size,
-                 "Invalid header config action: '%.*s'. Expected one of [set, add, setDate, addDate]",
-                 (int)(b - a), buf + a);
+        snprintf(
+            errstr, errstr_size,
+            "Invalid header config action: '%.*s'. Expected one of [set, add, setDate, addDate]",
+            (int)(b - a), buf + a);
         return -1;
     }
     return 0;
@@ -153,10 +154,11 @@ static int wc_validate_partitions(const char *name, const cd_config_value_t *val
 {
     if (!value->is_null && (value->i >= 1 || value->i == -1))
         return 0;
-    snprintf(errstr, errstr_size,
-             "Invalid value %lld for configuration %s: Number of partitions must be positive, or -1 "
-             "to use the broker's default",
-             (long long)value->i, name);
+    snprintf(
+        errstr, errstr_size,
+        "Invalid value %lld for configuration %s: Number of partitions must be positive, or -1 "
+        "to use the broker's default",
+        (long long)value->i, name);
     return -1;
 }
 
@@ -187,7 +189,7 @@ static int wc_validate_connect_protocol(const char *name, const cd_config_value_
 }
 
 /* The MAC algorithms connectd implements (OpenSSL HMACs, Java names). */
-static const char *const wc_mac_algorithms[] = {"HmacSHA1", "HmacSHA224", "HmacSHA256",
+static const char *const wc_mac_algorithms[] = {"HmacSHA1",   "HmacSHA224", "HmacSHA256",
                                                 "HmacSHA384", "HmacSHA512", NULL};
 
 static bool wc_mac_supported(const char *alg)
@@ -209,15 +211,15 @@ static int wc_unsupported_algorithm(const char *name, const char *alg, char *err
     return -1;
 }
 
-static int wc_validate_key_algorithm(const char *name, const cd_config_value_t *value,
-                                     char *errstr, size_t errstr_size)
+static int wc_validate_key_algorithm(const char *name, const cd_config_value_t *value, char *errstr,
+                                     size_t errstr_size)
 {
     const char *s = value->is_null ? NULL : value->s;
     return wc_mac_supported(s) ? 0 : wc_unsupported_algorithm(name, s, errstr, errstr_size);
 }
 
-static int wc_validate_mac_algorithm(const char *name, const cd_config_value_t *value,
-                                     char *errstr, size_t errstr_size)
+static int wc_validate_mac_algorithm(const char *name, const cd_config_value_t *value, char *errstr,
+                                     size_t errstr_size)
 {
     return wc_validate_key_algorithm(name, value, errstr, errstr_size);
 }
@@ -280,7 +282,12 @@ const cd_config_key_t *cd_worker_config_table(int which)
 /* The configuration                                                   */
 /* ------------------------------------------------------------------ */
 
-typedef enum { WC_POLICY_NONE, WC_POLICY_PRINCIPAL, WC_POLICY_ALL, WC_POLICY_ALLOWLIST } wc_policy_t;
+typedef enum {
+    WC_POLICY_NONE,
+    WC_POLICY_PRINCIPAL,
+    WC_POLICY_ALL,
+    WC_POLICY_ALLOWLIST
+} wc_policy_t;
 
 struct cd_worker_config_s {
     cd_worker_mode_t mode;
@@ -380,8 +387,8 @@ static void wc_listeners_free(cd_listener_t *l, size_t n)
     free(l);
 }
 
-static int wc_parse_listeners(const char *const *list, size_t count, cd_listener_t **out,
-                              size_t *n, char *errstr, size_t errstr_size)
+static int wc_parse_listeners(const char *const *list, size_t count, cd_listener_t **out, size_t *n,
+                              char *errstr, size_t errstr_size)
 {
     *out = NULL;
     *n = 0;
@@ -411,12 +418,25 @@ static int wc_parse_listeners(const char *const *list, size_t count, cd_listener
 /* Keys that are not definitions but are read by other parts of the worker. */
 static bool wc_key_is_known_prefix(const char *key)
 {
-    static const char *const prefixes[] = {
-        "key.converter.", "value.converter.", "header.converter.", "producer.", "consumer.",
-        "admin.", "config.providers.", "listeners.https.", "admin.listeners.https.",
-        "config.storage.", "offset.storage.", "status.storage.", "rest.extension.",
-        "connector.client.config.override.", "internal.key.converter",
-        "internal.value.converter", "ssl.", "sasl.", NULL};
+    static const char *const prefixes[] = {"key.converter.",
+                                           "value.converter.",
+                                           "header.converter.",
+                                           "producer.",
+                                           "consumer.",
+                                           "admin.",
+                                           "config.providers.",
+                                           "listeners.https.",
+                                           "admin.listeners.https.",
+                                           "config.storage.",
+                                           "offset.storage.",
+                                           "status.storage.",
+                                           "rest.extension.",
+                                           "connector.client.config.override.",
+                                           "internal.key.converter",
+                                           "internal.value.converter",
+                                           "ssl.",
+                                           "sasl.",
+                                           NULL};
     for (size_t i = 0; prefixes[i]; i++)
         if (strncmp(key, prefixes[i], strlen(prefixes[i])) == 0)
             return true;
@@ -549,8 +569,8 @@ cd_worker_config_t *cd_worker_config_new(cd_worker_mode_t mode, const cd_propert
                 }
                 kept[n++] = admin->list[i];
             }
-            if (wc_parse_listeners(kept, n, &wc->admin_listeners, &wc->admin_listener_count,
-                                   errstr, errstr_size))
+            if (wc_parse_listeners(kept, n, &wc->admin_listeners, &wc->admin_listener_count, errstr,
+                                   errstr_size))
                 goto fail;
         }
     }
@@ -685,7 +705,8 @@ void cd_worker_config_set_bound_port(cd_worker_config_t *wc, int port)
     else if (port > 0)
         p = port;
 
-    const char *bracket_open = strchr(host, ':') ? "[" : "", *bracket_close = strchr(host, ':') ? "]" : "";
+    const char *bracket_open = strchr(host, ':') ? "[" : "",
+               *bracket_close = strchr(host, ':') ? "]" : "";
     if (p >= 0)
         snprintf(url, sizeof(url), "%s://%s%s%s:%d/", https ? "https" : "http", bracket_open, host,
                  bracket_close, p);
