@@ -113,10 +113,11 @@ public class GenWorkerConfigKeys {
             case "ValidList": {
                 Object vs = field(v, "validString");
                 boolean empty = (Boolean) field(v, "isEmptyAllowed");
+                boolean nul = (Boolean) field(v, "isNullAllowed");
                 String s = vs == null || ((List<?>) field(vs, "validStrings")).isEmpty() ? "NULL"
                     : strings((List<?>) field(vs, "validStrings"));
                 return "{.kind = CD_VALIDATOR_VALID_LIST, .strings = " + s + ", .list_allow_empty = " + empty
-                    + ", .description = " + desc + "}";
+                    + ", .list_allow_null = " + nul + ", .description = " + desc + "}";
             }
             default:
                 String fn = CUSTOM.get(k.name);
