@@ -237,8 +237,8 @@ done:
     cd_properties_destroy(config);
 }
 
-static void patch_config(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
-                         const char *name, cd_rest_response_t *resp)
+static void patch_config(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, const char *name,
+                         cd_rest_response_t *resp)
 {
     char err[1024];
     int st = 500;
@@ -285,8 +285,8 @@ done:
     json_decref(patch);
 }
 
-static void alter_offsets(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
-                          const char *name, cd_rest_response_t *resp)
+static void alter_offsets(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, const char *name,
+                          cd_rest_response_t *resp)
 {
     char err[1024];
     int st = 500;
@@ -310,7 +310,8 @@ static void alter_offsets(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req
         goto done;
     }
     offsets = json_object_get(body, "offsets");
-    if (!offsets || json_is_null(offsets) || (json_is_array(offsets) && json_array_size(offsets) == 0)) {
+    if (!offsets || json_is_null(offsets) ||
+        (json_is_array(offsets) && json_array_size(offsets) == 0)) {
         cd_rest_error(resp, 400,
                       "Partitions / offsets need to be provided for an alter offsets request");
         goto done;
@@ -368,8 +369,7 @@ void cd_rest_connectors_resource(const cd_rest_ctx_t *ctx, const cd_rest_request
         return;
     }
     if (n == 3 && strcmp(sub, "config") == 0) {
-        if (!cd_rest_method_ok(req, M("GET", "PUT", "PATCH"), resp) ||
-            cd_rest_no_herder(ctx, resp))
+        if (!cd_rest_method_ok(req, M("GET", "PUT", "PATCH"), resp) || cd_rest_no_herder(ctx, resp))
             return;
         if (strcmp(m, "GET") == 0) {
             h->ops->connector_config(h, name, &r);
@@ -396,8 +396,8 @@ void cd_rest_connectors_resource(const cd_rest_ctx_t *ctx, const cd_rest_request
         }
         return;
     }
-    if (n == 3 && (strcmp(sub, "status") == 0 || strcmp(sub, "tasks") == 0 ||
-                   strcmp(sub, "topics") == 0)) {
+    if (n == 3 &&
+        (strcmp(sub, "status") == 0 || strcmp(sub, "tasks") == 0 || strcmp(sub, "topics") == 0)) {
         if (!cd_rest_method_ok(req, M("GET"), resp))
             return;
         if (strcmp(sub, "topics") == 0 && !ctx->topic_tracking_enable) {
@@ -423,8 +423,8 @@ void cd_rest_connectors_resource(const cd_rest_ctx_t *ctx, const cd_rest_request
         cd_rest_from_reply(resp, &r);
         return;
     }
-    if (n == 3 && (strcmp(sub, "pause") == 0 || strcmp(sub, "resume") == 0 ||
-                   strcmp(sub, "stop") == 0)) {
+    if (n == 3 &&
+        (strcmp(sub, "pause") == 0 || strcmp(sub, "resume") == 0 || strcmp(sub, "stop") == 0)) {
         if (!cd_rest_method_ok(req, M("PUT"), resp) || cd_rest_no_herder(ctx, resp))
             return;
         if (strcmp(sub, "pause") == 0)

@@ -15,9 +15,9 @@ static json_t *level_json(const cd_log_logger_info_t *info)
     json_t *o = json_object();
 
     json_object_set_new(o, "level", json_string(cd_log_level_name(info->level)));
-    json_object_set_new(o, "last_modified", info->last_modified_ms < 0
-                                                ? json_null()
-                                                : json_integer(info->last_modified_ms));
+    json_object_set_new(o, "last_modified",
+                        info->last_modified_ms < 0 ? json_null()
+                                                   : json_integer(info->last_modified_ms));
     return o;
 }
 
@@ -85,8 +85,8 @@ done:
     free(scope);
 }
 
-void cd_rest_loggers_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
-                              char **segs, size_t n, cd_rest_response_t *resp)
+void cd_rest_loggers_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, char **segs,
+                              size_t n, cd_rest_response_t *resp)
 {
     if (n == 2) {
         size_t count = 0;

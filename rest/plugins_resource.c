@@ -63,8 +63,8 @@ done:
     cd_properties_destroy(config);
 }
 
-void cd_rest_plugins_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
-                              char **segs, size_t n, cd_rest_response_t *resp)
+void cd_rest_plugins_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, char **segs,
+                              size_t n, cd_rest_response_t *resp)
 {
     cd_herder_reply_t r = {0};
 

@@ -32,14 +32,14 @@ typedef struct cd_rest_param_s {
 /** A request as the router sees it. */
 typedef struct cd_rest_request_s {
     const char *method;
-    const char *path;         /**< raw path, percent-encoded, without the query */
+    const char *path; /**< raw path, percent-encoded, without the query */
     const cd_rest_param_t *params;
     size_t nparams;
     const char *content_type; /**< NULL if absent */
     const char *accept;       /**< NULL if absent */
     const char *body;         /**< NULL if none */
     size_t body_len;
-    const char *base_url;     /**< "http://host:port" for Location, NULL = relative */
+    const char *base_url; /**< "http://host:port" for Location, NULL = relative */
 } cd_rest_request_t;
 
 /** What a listener serves and the settings the resources read. */
@@ -82,8 +82,8 @@ char *cd_rest_connector_location(const char *base_url, const char *name);
  * Jetty gives ("Ambiguous URI path separator", "Suspicious Path Character",
  * "Bad UTF-8 encoding", ...) in errstr. Segments are malloc'd (free each).
  */
-int cd_rest_split_path(const char *path, char **segs, size_t max_segs, size_t *nsegs,
-                       char *errstr, size_t errstr_size);
+int cd_rest_split_path(const char *path, char **segs, size_t max_segs, size_t *nsegs, char *errstr,
+                       size_t errstr_size);
 /** @brief Percent-decodes a query component ('+' is a space); NULL on bad input. */
 char *cd_rest_query_decode(const char *raw);
 /** @returns the decoded value of the first parameter @p key (malloc'd), else NULL. */
@@ -112,10 +112,10 @@ void cd_rest_root_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *re
                            size_t nsegs, cd_rest_response_t *resp);
 void cd_rest_connectors_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
                                  char **segs, size_t nsegs, cd_rest_response_t *resp);
-void cd_rest_plugins_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
-                              char **segs, size_t nsegs, cd_rest_response_t *resp);
-void cd_rest_loggers_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
-                              char **segs, size_t nsegs, cd_rest_response_t *resp);
+void cd_rest_plugins_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, char **segs,
+                              size_t nsegs, cd_rest_response_t *resp);
+void cd_rest_loggers_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, char **segs,
+                              size_t nsegs, cd_rest_response_t *resp);
 /** @brief After a route matched: 405 unless the method is in @p allowed (NULL-ended),
  *  then 415/406 for the JSON media types. @returns true to go on. */
 bool cd_rest_method_ok(const cd_rest_request_t *req, const char *const *allowed,
@@ -138,8 +138,8 @@ typedef struct cd_rest_listener_spec_s {
 typedef struct cd_rest_server_opts_s {
     const cd_rest_listener_spec_t *listeners;
     size_t nlisteners;
-    const char *tls_cert_pem; /**< PEM certificate chain (text) for https listeners */
-    const char *tls_key_pem;  /**< PEM private key (text) */
+    const char *tls_cert_pem;     /**< PEM certificate chain (text) for https listeners */
+    const char *tls_key_pem;      /**< PEM private key (text) */
     const char *tls_key_password; /**< NULL if the key is not encrypted */
     bool topic_tracking_enable;
     bool topic_tracking_allow_reset;

@@ -148,8 +148,8 @@ char *cd_rest_connector_location(const char *base_url, const char *name)
         *p++ = '/';
     for (size_t i = 0; i < nlen; i++) {
         unsigned char c = (unsigned char)name[i];
-        if (path_char_ok(c) || (c == '%' && i + 2 < nlen + 1 && is_hex(name[i + 1]) &&
-                                is_hex(name[i + 2]))) {
+        if (path_char_ok(c) ||
+            (c == '%' && i + 2 < nlen + 1 && is_hex(name[i + 1]) && is_hex(name[i + 2]))) {
             *p++ = (char)c;
         } else {
             *p++ = '%';

@@ -19,8 +19,7 @@ static void free_segs(char **segs, size_t n)
 }
 
 /* Decodes one raw segment; @returns 0 or 400 with Jetty's message. */
-static int decode_segment(const char *raw, size_t len, char **out, char *errstr,
-                          size_t errstr_size)
+static int decode_segment(const char *raw, size_t len, char **out, char *errstr, size_t errstr_size)
 {
     char *d = malloc(len + 1);
     size_t o = 0;
@@ -81,8 +80,8 @@ fail:
     return 400;
 }
 
-int cd_rest_split_path(const char *path, char **segs, size_t max_segs, size_t *nsegs,
-                       char *errstr, size_t errstr_size)
+int cd_rest_split_path(const char *path, char **segs, size_t max_segs, size_t *nsegs, char *errstr,
+                       size_t errstr_size)
 {
     const char *p;
     size_t n = 0;
@@ -203,8 +202,7 @@ static bool media_matches(const char *list, bool is_accept)
             tlen--;
         if ((tlen == 16 && strncasecmp(p, "application/json", 16) == 0) ||
             (is_accept && ((tlen == 3 && strncmp(p, "*/*", 3) == 0) ||
-                           (tlen == 13 && strncasecmp(p, "application/*", 13) == 0) ||
-                           tlen == 0)))
+                           (tlen == 13 && strncasecmp(p, "application/*", 13) == 0) || tlen == 0)))
             return true;
         if (!is_accept)
             return false; /* Content-Type is one type */

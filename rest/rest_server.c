@@ -182,8 +182,8 @@ static int start_listener(cd_rest_server_t *s, listener_t *l, const cd_rest_list
                           const cd_rest_server_opts_t *opts, char *errstr, size_t errstr_size)
 {
     struct sockaddr_storage ss;
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                         MHD_USE_ITC;
+    unsigned int flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC;
     struct MHD_OptionItem o[12];
     size_t k = 0;
     const char *host = spec->host && *spec->host ? spec->host : NULL;
