@@ -71,8 +71,8 @@ void cd_worker_set_target_state(cd_worker_t *w, const char *name, cd_target_stat
  */
 int cd_worker_start_task(cd_worker_t *w, const char *connector, int task_id,
                          const cd_properties_t *connector_config,
-                         const cd_properties_t *task_config, cd_target_state_t target,
-                         char *errstr, size_t errstr_size);
+                         const cd_properties_t *task_config, cd_target_state_t target, char *errstr,
+                         size_t errstr_size);
 /** @brief Stops the tasks of @p connector and waits up to task.shutdown.graceful.timeout.ms
  *  (Worker.stopAndAwaitTasks). task_id -1 = all of its tasks. */
 void cd_worker_stop_tasks(cd_worker_t *w, const char *connector, int task_id);
