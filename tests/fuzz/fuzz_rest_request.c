@@ -76,14 +76,31 @@ static void f_logger(cd_herder_t *h, const char *l, const char *lv, cd_herder_re
 }
 
 static const cd_herder_ops_t ops = {
-    .server_info = f0, .health = f0, .connectors = f_list, .put_connector_config = f_put,
-    .patch_connector_config = f_patch, .connector_info = f_name, .connector_config = f_name,
-    .connector_status = f_name, .task_configs = f_name, .task_status = f_task,
-    .delete_connector = f_name, .restart_connector = f_restart, .restart_task = f_task,
-    .pause_connector = f_name, .resume_connector = f_name, .stop_connector = f_name,
-    .connector_topics = f_name, .reset_connector_topics = f_name, .connector_offsets = f_name,
-    .alter_connector_offsets = f_alter, .reset_connector_offsets = f_name, .plugins = f_plugins,
-    .plugin_config = f_plugin, .validate_config = f_validate, .set_cluster_logger_level = f_logger,
+    .server_info = f0,
+    .health = f0,
+    .connectors = f_list,
+    .put_connector_config = f_put,
+    .patch_connector_config = f_patch,
+    .connector_info = f_name,
+    .connector_config = f_name,
+    .connector_status = f_name,
+    .task_configs = f_name,
+    .task_status = f_task,
+    .delete_connector = f_name,
+    .restart_connector = f_restart,
+    .restart_task = f_task,
+    .pause_connector = f_name,
+    .resume_connector = f_name,
+    .stop_connector = f_name,
+    .connector_topics = f_name,
+    .reset_connector_topics = f_name,
+    .connector_offsets = f_name,
+    .alter_connector_offsets = f_alter,
+    .reset_connector_offsets = f_name,
+    .plugins = f_plugins,
+    .plugin_config = f_plugin,
+    .validate_config = f_validate,
+    .set_cluster_logger_level = f_logger,
 };
 
 /* Next '\n'-terminated line of the input as a NUL-terminated copy. */
@@ -110,8 +127,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *query = take_line(&p, end);
     char *ctype = take_line(&p, end);
     cd_herder_t herder = {.ops = &ops};
-    cd_rest_ctx_t ctx = {.herder = &herder, .regular = true, .admin = true,
-                         .topic_tracking_enable = size & 1, .topic_tracking_allow_reset = true};
+    cd_rest_ctx_t ctx = {.herder = &herder,
+                         .regular = true,
+                         .admin = true,
+                         .topic_tracking_enable = size & 1,
+                         .topic_tracking_allow_reset = true};
     cd_rest_param_t params[CD_REST_MAX_PARAMS];
     size_t nparams = 0;
     cd_rest_request_t req = {0};

@@ -20,58 +20,7 @@
 #include "rest/rest_internal.h"
 #include "util/log.h"
 #include "util/properties.h"
-
-#if !__has_include("../../util/log.c")
-/* util/log.c has not landed yet: minimal loggers for the /admin/loggers tests. */
-static cd_log_level_t stub_level = CD_LOG_INFO;
-const char *cd_log_level_name(cd_log_level_t level)
-{
-    static const char *const names[] = {"OFF",  "FATAL", "ERROR", "WARN",
-                                        "INFO", "DEBUG", "TRACE", "ALL"};
-    return names[level];
-}
-bool cd_log_level_parse(const char *name, cd_log_level_t *level)
-{
-    for (int i = CD_LOG_OFF; i <= CD_LOG_ALL; i++)
-        if (strcasecmp(name, cd_log_level_name((cd_log_level_t)i)) == 0) {
-            *level = (cd_log_level_t)i;
-            return true;
-        }
-    return false;
-}
-cd_log_logger_info_t *cd_log_loggers(size_t *n)
-{
-    cd_log_logger_info_t *i = calloc(1, sizeof(*i));
-    i->name = strdup("root");
-    i->level = stub_level;
-    i->last_modified_ms = -1;
-    *n = 1;
-    return i;
-}
-void cd_log_logger_infos_free(cd_log_logger_info_t *infos, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(infos[i].name);
-    free(infos);
-}
-bool cd_log_logger_get(const char *logger, cd_log_logger_info_t *out)
-{
-    if (strcmp(logger, "root") != 0)
-        return false;
-    out->name = strdup("root");
-    out->level = stub_level;
-    out->last_modified_ms = -1;
-    return true;
-}
-char **cd_log_set_level(const char *logger, cd_log_level_t level, size_t *n)
-{
-    char **names = calloc(1, sizeof(char *));
-    stub_level = level;
-    names[0] = strdup(logger);
-    *n = 1;
-    return names;
-}
-#endif
+#include "worker/worker_config.h"
 
 /* ---- the herder double ---- */
 static char last_call[256];
@@ -558,12 +507,47 @@ static void test_location_encoding(void **state)
     free(l);
 }
 
+/* cd_rest_server_start with a real worker configuration: admin.listeners= disables /admin. */
+static void test_worker_config_start(void **state)
+{
+    static const char text[] = "bootstrap.servers=localhost:9092\n"
+                               "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                               "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                               "offset.storage.file.filename=/tmp/x.offsets\n"
+                               "listeners=http://127.0.0.1:0\n"
+                               "admin.listeners=\n";
+    cd_properties_t *props = cd_properties_new();
+    char err[512];
+    cd_worker_config_t *wc;
+    cd_rest_server_t *s;
+    http_t h;
+
+    assert_int_equal(cd_properties_parse(props, text, sizeof(text) - 1, err, sizeof(err)), 0);
+    wc = cd_worker_config_new(CD_WORKER_STANDALONE, props, err, sizeof(err));
+    if (!wc)
+        fail_msg("worker config: %s", err);
+    s = cd_rest_server_start(wc, err, sizeof(err));
+    if (!s)
+        fail_msg("start: %s", err);
+    call_port(&h, cd_rest_server_port(s), "GET", "/admin/loggers", NULL, NULL, 0);
+    assert_int_equal(h.status, 404);
+    call_port(&h, cd_rest_server_port(s), "GET", "/health", NULL, NULL, 0);
+    assert_int_equal(h.status, 503);
+    cd_rest_server_stop(s);
+    cd_worker_config_destroy(wc);
+    cd_properties_destroy(props);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_before_herder), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_connectors),    cmocka_unit_test(test_plugins_root_loggers),
-        cmocka_unit_test(test_body_cap),      cmocka_unit_test(test_location_encoding),
+        cmocka_unit_test(test_before_herder),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_connectors),
+        cmocka_unit_test(test_plugins_root_loggers),
+        cmocka_unit_test(test_body_cap),
+        cmocka_unit_test(test_location_encoding),
+        cmocka_unit_test(test_worker_config_start),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
