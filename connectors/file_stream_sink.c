@@ -13,6 +13,7 @@
 
 #include "connectors/file_stream.h"
 #include "util/java_text.h"
+#include "util/log.h"
 #include "util/properties.h"
 
 #include <errno.h>
@@ -188,6 +189,12 @@ static const cd_config_key_t sink_config_keys[] = {
 static void *sink_connector_start(const cd_properties_t *config, cd_connector_context_t *ctx,
                                   char *errstr, size_t errstr_size)
 {
+    const char *file = cd_properties_get(config, CD_FS_FILE_CONFIG);
+    char *trimmed = file ? cd_fs_java_trim(file) : NULL;
+    cd_log_info("org.apache.kafka.connect.file.FileStreamSinkConnector",
+                "Starting file sink connector writing to %s",
+                trimmed && *trimmed ? trimmed : "standard output");
+    free(trimmed);
     cd_properties_t *copy = cd_fs_properties_copy(config);
     if (!copy)
         snprintf(errstr, errstr_size, "out of memory");

@@ -20,6 +20,7 @@
 #include <connectd/version.h>
 
 #include "util/java_text.h"
+#include "util/log.h"
 #include "util/properties.h"
 
 #include <errno.h>
@@ -34,6 +35,8 @@
 
 #include "connectors/file_stream.h"
 
+#define SOURCE_LOGGER "org.apache.kafka.connect.file.FileStreamSourceConnector"
+#define TASK_LOGGER "org.apache.kafka.connect.file.FileStreamSourceTask"
 #define FS_INITIAL_BUFFER 1024
 /** Largest line buffer (UTF-16 units); a longer line fails the task instead of growing forever. */
 #define FS_MAX_BUFFER ((size_t)256 * 1024 * 1024)
@@ -76,49 +79,33 @@ static const cd_config_key_t source_config_keys[] = {
 int cd_fs_source_config_parse(const cd_properties_t *props, cd_fs_source_config_t *out,
                               char *errstr, size_t errstr_size)
 {
+    /* new AbstractConfig(CONFIG_DEF, props): the shared ConfigDef parser gives Java's
+     * ConfigException text ("Missing required configuration \"topic\" ..."). */
     memset(out, 0, sizeof(*out));
-    out->batch_size = CD_FS_DEFAULT_BATCH_SIZE;
-    /* ConfigDef.parse: keys in definition order, the first error wins. */
-    const char *file = cd_properties_get(props, CD_FS_FILE_CONFIG);
-    if (file && !(out->file = cd_fs_java_trim(file)))
-        goto oom;
-    const char *topic = cd_properties_get(props, CD_FS_TOPIC_CONFIG);
-    if (!topic) {
-        snprintf(errstr, errstr_size,
-                 "Missing required configuration \"%s\" which has no default value.",
-                 CD_FS_TOPIC_CONFIG);
-        goto fail;
+    cd_config_def_t *def = cd_config_def_new();
+    if (!def) {
+        snprintf(errstr, errstr_size, "out of memory");
+        return -1;
     }
-    if (!(out->topic = cd_fs_java_trim(topic)))
-        goto oom;
-    if (!*out->topic) {
-        snprintf(errstr, errstr_size,
-                 "Invalid value  for configuration %s: String must be non-empty",
-                 CD_FS_TOPIC_CONFIG);
-        goto fail;
+    cd_config_def_add_table(def, source_config_keys);
+    cd_config_t *config = cd_config_parse(def, props, errstr, errstr_size);
+    if (!config) {
+        cd_config_def_destroy(def);
+        return -1;
     }
-    const char *batch = cd_properties_get(props, CD_FS_BATCH_SIZE_CONFIG);
-    if (batch) {
-        char *trimmed = cd_fs_java_trim(batch);
-        if (!trimmed)
-            goto oom;
-        int32_t v;
-        bool ok = cd_java_parse_int(trimmed, &v);
-        free(trimmed);
-        if (!ok) {
-            snprintf(errstr, errstr_size,
-                     "Invalid value %s for configuration %s: Not a number of type INT", batch,
-                     CD_FS_BATCH_SIZE_CONFIG);
-            goto fail;
-        }
-        out->batch_size = v;
+    const char *file = cd_config_get_string(config, CD_FS_FILE_CONFIG);
+    const char *topic = cd_config_get_string(config, CD_FS_TOPIC_CONFIG);
+    out->batch_size = cd_config_get_int(config, CD_FS_BATCH_SIZE_CONFIG);
+    out->file = file ? strdup(file) : NULL;
+    out->topic = topic ? strdup(topic) : NULL;
+    cd_config_destroy(config);
+    cd_config_def_destroy(def);
+    if ((file && !out->file) || (topic && !out->topic)) {
+        cd_fs_source_config_clear(out);
+        snprintf(errstr, errstr_size, "out of memory");
+        return -1;
     }
     return 0;
-oom:
-    snprintf(errstr, errstr_size, "out of memory");
-fail:
-    cd_fs_source_config_clear(out);
-    return -1;
 }
 
 void cd_fs_source_config_clear(cd_fs_source_config_t *config)
@@ -138,6 +125,8 @@ static void *source_connector_start(const cd_properties_t *config, cd_connector_
     cd_fs_source_config_t parsed;
     if (cd_fs_source_config_parse(config, &parsed, errstr, errstr_size) != 0)
         return NULL;
+    cd_log_info(SOURCE_LOGGER, "Starting file source connector reading from %s",
+                parsed.file && *parsed.file ? parsed.file : "standard input");
     cd_fs_source_config_clear(&parsed);
     cd_properties_t *copy = cd_fs_properties_copy(config);
     if (!copy)
@@ -647,6 +636,7 @@ static int grow_if_full(fs_source_task_t *t, char *errstr, size_t errstr_size)
         snprintf(errstr, errstr_size, "out of memory");
         return -1;
     }
+    cd_log_info(TASK_LOGGER, "Increased buffer from %zu to %zu", t->capacity, t->capacity * 2);
     t->buffer = grown;
     t->capacity *= 2;
     return 0;
@@ -660,6 +650,10 @@ static int source_task_poll(void *state, cd_record_list_t *out, char *errstr, si
         if (rc < 0)
             return -1;
         if (rc == 0) {
+            cd_log_warn(TASK_LOGGER,
+                        "Couldn't find file %s for FileStreamSourceTask, sleeping to wait for it "
+                        "to be created",
+                        t->filename);
             source_wait(t);
             return 0;
         }

@@ -16,61 +16,14 @@
 
 #include "connectors/file_stream.h"
 #include "util/properties.h"
+#include "worker/offset_store.h"
+#include "worker/worker_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-/* ==================================================================
- * TEST-LOCAL STAND-INS, to be removed once worker/task_context.c and
- * worker/config_def.c are on main (after `git merge main`).
- * ================================================================== */
-struct cd_task_context_s {
-    bool stopping;
-    cd_value_t *offset;    /**< returned (copied) for any partition */
-    cd_value_t *asked_for; /**< the last partition asked for */
-};
-
-const char cd_config_no_default[] = "<no default>";
-
-bool cd_task_context_is_stopping(const cd_task_context_t *ctx)
-{
-    return ctx->stopping;
-}
-
-cd_value_t *cd_task_context_offset(cd_task_context_t *ctx, const cd_value_t *partition)
-{
-    cd_value_destroy(ctx->asked_for);
-    ctx->asked_for = cd_value_copy(partition);
-    return ctx->offset ? cd_value_copy(ctx->offset) : NULL;
-}
-
-void cd_record_list_add(cd_record_list_t *list, cd_record_t *record)
-{
-    if (list->count == list->capacity) {
-        list->capacity = list->capacity ? list->capacity * 2 : 16;
-        list->records = realloc(list->records, list->capacity * sizeof(*list->records));
-    }
-    list->records[list->count++] = record;
-}
-
-void cd_record_list_clear(cd_record_list_t *list)
-{
-    for (size_t i = 0; i < list->count; i++)
-        cd_record_destroy(list->records[i]);
-    list->count = 0;
-}
-
-void cd_record_list_free(cd_record_list_t *list)
-{
-    cd_record_list_clear(list);
-    free(list->records);
-    list->records = NULL;
-    list->capacity = 0;
-}
-/* ===================== end of test-local stand-ins ================= */
 
 static const cd_connector_plugin_t *source = &cd_file_stream_source_connector_plugin;
 static const cd_connector_plugin_t *sink = &cd_file_stream_sink_connector_plugin;
@@ -191,11 +144,41 @@ typedef struct run_s {
     cd_task_context_t ctx;
     void *task;
     cd_record_list_t list;
+    char offsets_path[300];
 } run_t;
+
+/** Stores {"position": v} for this file under connector "local-file-source" in a real
+ *  offsets file, where the task context (worker/task_context.c) will look it up. */
+static void store_position(run_t *r, cd_value_t *position)
+{
+    char err[512];
+    snprintf(r->offsets_path, sizeof(r->offsets_path), "%s.offsets", tmp_path);
+    unlink(r->offsets_path);
+    cd_offset_store_t *store = cd_file_offset_store_open(r->offsets_path, err, sizeof(err));
+    assert_non_null(store);
+    cd_value_t *partition = cd_value_new_map();
+    cd_value_map_append(partition, cd_value_new_cstring("filename"),
+                        cd_value_new_cstring(tmp_path));
+    cd_value_t *offset = cd_value_new_map();
+    cd_value_map_append(offset, cd_value_new_cstring("position"), position);
+    uint8_t *k, *v;
+    size_t kl, vl;
+    assert_int_equal(
+        cd_offset_key_serialize("local-file-source", partition, &k, &kl, err, sizeof(err)), 0);
+    assert_int_equal(cd_offset_value_serialize(offset, &v, &vl, err, sizeof(err)), 0);
+    cd_offset_store_entry_t e = {k, kl, v, vl};
+    assert_int_equal(store->ops->set(store, &e, 1, 1000, err, sizeof(err)), 0);
+    free(k);
+    free(v);
+    cd_value_destroy(partition);
+    cd_value_destroy(offset);
+    r->ctx.offsets = store;
+}
 
 static void start_task(run_t *r, const char *batch)
 {
     char err[256];
+    r->ctx.connector = "local-file-source";
     cd_properties_t *p = props("topic", "lines", "file", tmp_path, NULL);
     if (batch)
         cd_properties_set(p, "batch.size", batch);
@@ -208,8 +191,9 @@ static void stop_task(run_t *r)
 {
     source->source_task->stop(r->task);
     cd_record_list_free(&r->list);
-    cd_value_destroy(r->ctx.offset);
-    cd_value_destroy(r->ctx.asked_for);
+    cd_offset_store_destroy(r->ctx.offsets);
+    if (r->offsets_path[0])
+        unlink(r->offsets_path);
 }
 
 static size_t poll_once(run_t *r)
@@ -252,10 +236,6 @@ static void test_source_line_endings(void **state)
     assert_record(&r, 0, "a", 2);
     assert_record(&r, 1, "b", 5);
     assert_record(&r, 2, "c", 7);
-    /* The partition asked for at open is {"filename": <file>}. */
-    size_t len;
-    assert_string_equal(cd_value_string(cd_value_map_get_str(r.ctx.asked_for, "filename"), &len),
-                        tmp_path);
     /* "d" waits for its line end; a trailing \r waits for the next character. */
     write_file("ab", "\r", 1);
     r.ctx.stopping = true; /* no data: the wait gives up at once */
@@ -272,8 +252,7 @@ static void test_source_resume_from_offset(void **state)
 {
     write_file("wb", "a\nb\r\nc\rd\n", 9);
     run_t r = {0};
-    r.ctx.offset = cd_value_new_map();
-    cd_value_map_append(r.ctx.offset, cd_value_new_cstring("position"), cd_value_new_int64(5));
+    store_position(&r, cd_value_new_int64(5));
     start_task(&r, NULL);
     assert_int_equal(poll_once(&r), 2);
     assert_record(&r, 0, "c", 7);
@@ -281,9 +260,7 @@ static void test_source_resume_from_offset(void **state)
     stop_task(&r);
 
     run_t bad = {0};
-    bad.ctx.offset = cd_value_new_map();
-    cd_value_map_append(bad.ctx.offset, cd_value_new_cstring("position"),
-                        cd_value_new_cstring("5"));
+    store_position(&bad, cd_value_new_cstring("5"));
     start_task(&bad, NULL);
     char err[256];
     assert_int_equal(source->source_task->poll(bad.task, &bad.list, err, sizeof(err)), -1);
