@@ -748,14 +748,17 @@ class JavaStandaloneWorker(StandaloneWorker):
     def start(cls, work_dir: Optional[Path], bootstrap: str, *, connectors: Sequence[object] = (),
               extra_properties: Optional[Mapping[str, object]] = None,
               version: Optional[str] = None, name: Optional[str] = None,
-              heap: str = "512m", timeout: float = 120.0) -> "JavaStandaloneWorker":
+              heap: str = "512m", jvm_options: Optional[Sequence[str]] = None,
+              timeout: float = 120.0) -> "JavaStandaloneWorker":
+        """jvm_options replaces the test JVM flags (small heap, C1 only) - e.g. for benchmarks."""
         version = version or kafka_version()
         lib = kafka_lib_dir(version)
         name = name or f"java-standalone-{uuid.uuid4().hex[:6]}"
         work_dir, port, props, worker_properties, files, offsets = cls._prepare(
             work_dir, name, bootstrap, connectors, extra_properties)
-        argv = ["java", "-Xms128m", f"-Xmx{heap}", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1",
-                "-Djava.awt.headless=true", *java_logging_options(version),
+        flags = list(jvm_options) if jvm_options is not None else [
+            "-Xms128m", f"-Xmx{heap}", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1"]
+        argv = ["java", *flags, "-Djava.awt.headless=true", *java_logging_options(version),
                 "-cp", f"{lib}/*", "org.apache.kafka.connect.cli.ConnectStandalone",
                 worker_properties, *files]
         worker = cls(name=name, process=None, work_dir=work_dir, url=f"http://{LOOPBACK}:{port}",
