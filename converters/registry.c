@@ -5,6 +5,7 @@
  */
 #include <connectd/converter.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,52 @@ static const cd_converter_plugin_t *const builtin_plugins[] = {
     &cd_simple_header_converter_plugin,
     NULL,
 };
+
+/* Plugins registered from shared objects (plugin.path). */
+#define CD_CONVERTER_MAX_REGISTERED 256
+static const cd_converter_plugin_t *registered[CD_CONVERTER_MAX_REGISTERED + 1];
+static size_t registered_count;
+static pthread_mutex_t registered_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int cd_converter_register(const cd_converter_plugin_t *plugin)
+{
+    int rc = -1;
+    if (!plugin || !plugin->class_name || cd_converter_plugin_find(plugin->class_name))
+        return -1;
+    pthread_mutex_lock(&registered_lock);
+    if (registered_count < CD_CONVERTER_MAX_REGISTERED) {
+        registered[registered_count++] = plugin;
+        registered[registered_count] = NULL;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&registered_lock);
+    return rc;
+}
+
+void cd_converter_unregister_all(void)
+{
+    pthread_mutex_lock(&registered_lock);
+    registered_count = 0;
+    registered[0] = NULL;
+    pthread_mutex_unlock(&registered_lock);
+}
+
+const cd_converter_plugin_t *const *cd_converter_registered_plugins(void)
+{
+    return registered;
+}
+
+/* The simple name, or the simple name without "Converter", of a registered class. */
+static bool registered_alias_matches(const cd_converter_plugin_t *plugin, const char *name)
+{
+    const char *dot = strrchr(plugin->class_name, '.');
+    const char *simple = dot ? dot + 1 : plugin->class_name;
+    size_t len = strlen(simple), suffix = strlen("Converter");
+    if (strcmp(simple, name) == 0)
+        return true;
+    return len > suffix && strcmp(simple + len - suffix, "Converter") == 0 &&
+           strlen(name) == len - suffix && strncmp(simple, name, len - suffix) == 0;
+}
 
 const char *cd_converter_type_name(cd_converter_type_t type)
 {
@@ -54,7 +101,18 @@ const cd_converter_plugin_t *cd_converter_plugin_find(const char *name)
                 return plugin;
         }
     }
-    return NULL;
+    const cd_converter_plugin_t *found = NULL;
+    pthread_mutex_lock(&registered_lock);
+    for (size_t i = 0; i < registered_count && !found; i++) {
+        const cd_converter_plugin_t *plugin = registered[i];
+        if (strcmp(plugin->class_name, name) == 0 || registered_alias_matches(plugin, name))
+            found = plugin;
+        for (size_t a = 0; !found && plugin->aliases && plugin->aliases[a]; a++)
+            if (strcmp(plugin->aliases[a], name) == 0)
+                found = plugin;
+    }
+    pthread_mutex_unlock(&registered_lock);
+    return found;
 }
 
 cd_converter_t *cd_converter_new(const char *class_name, const cd_properties_t *config,

@@ -788,3 +788,29 @@ fail:
     free(data);
     return ret;
 }
+
+cd_properties_t *cd_properties_copy(const cd_properties_t *props)
+{
+    cd_properties_t *copy = cd_properties_new();
+    if (!copy || !props)
+        return copy;
+    for (size_t i = 0; i < props->count; i++) {
+        if (cd_properties_set(copy, props->entries[i].key, props->entries[i].value) != 0) {
+            cd_properties_destroy(copy);
+            return NULL;
+        }
+    }
+    return copy;
+}
+
+bool cd_properties_equal(const cd_properties_t *a, const cd_properties_t *b)
+{
+    if (cd_properties_count(a) != cd_properties_count(b))
+        return false;
+    for (size_t i = 0; i < cd_properties_count(a); i++) {
+        const char *other = cd_properties_get(b, cd_properties_key_at(a, i));
+        if (!other || strcmp(other, cd_properties_value_at(a, i)) != 0)
+            return false;
+    }
+    return true;
+}

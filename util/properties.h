@@ -15,6 +15,7 @@
 #ifndef CONNECTD_UTIL_PROPERTIES_H
 #define CONNECTD_UTIL_PROPERTIES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /** Largest input accepted by cd_properties_parse() and cd_properties_load_file(). */
@@ -76,5 +77,11 @@ const char *cd_properties_key_at(const cd_properties_t *props, size_t i);
 
 /** @brief Value of entry @p i in insertion order, NULL if out of range. */
 const char *cd_properties_value_at(const cd_properties_t *props, size_t i);
+
+/** @brief A copy of @p props (same order), NULL on out of memory. */
+cd_properties_t *cd_properties_copy(const cd_properties_t *props);
+
+/** @brief Map equality (same keys and values, order ignored), as Java's Map.equals. */
+bool cd_properties_equal(const cd_properties_t *a, const cd_properties_t *b);
 
 #endif /* CONNECTD_UTIL_PROPERTIES_H */

@@ -42,8 +42,7 @@ typedef struct cd_herder_ops_s {
     /** GET /health */
     void (*health)(cd_herder_t *h, cd_herder_reply_t *r);
     /** GET /connectors[?expand=status|info] (expand_status/expand_info) */
-    void (*connectors)(cd_herder_t *h, bool expand_status, bool expand_info,
-                       cd_herder_reply_t *r);
+    void (*connectors)(cd_herder_t *h, bool expand_status, bool expand_info, cd_herder_reply_t *r);
     /** POST /connectors (create only) and PUT /connectors/{name}/config (allow_replace).
      *  initial_state NULL = RUNNING. */
     void (*put_connector_config)(cd_herder_t *h, const char *name, const cd_properties_t *config,

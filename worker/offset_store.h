@@ -58,8 +58,7 @@ static inline void cd_offset_store_destroy(cd_offset_store_t *store)
  * Java-serialised HashMap<byte[],byte[]> a Java standalone worker writes, so the
  * file can be shared both ways. A missing file is empty; a corrupt one is an error.
  */
-cd_offset_store_t *cd_file_offset_store_open(const char *path, char *errstr,
-                                             size_t errstr_size);
+cd_offset_store_t *cd_file_offset_store_open(const char *path, char *errstr, size_t errstr_size);
 
 /** @brief Serialises the offsets key ["connector",partition] (Java's bytes). */
 int cd_offset_key_serialize(const char *connector, const cd_value_t *partition, uint8_t **out,
@@ -72,8 +71,8 @@ int cd_offset_value_serialize(const cd_value_t *offset, uint8_t **out, size_t *o
 int cd_offset_key_parse(const uint8_t *key, size_t key_len, char **connector,
                         cd_value_t **partition, char *errstr, size_t errstr_size);
 /** @brief Parses an offset value (schemaless JSON map); NULL bytes give *offset NULL. */
-int cd_offset_value_parse(const uint8_t *value, size_t value_len, cd_value_t **offset,
-                          char *errstr, size_t errstr_size);
+int cd_offset_value_parse(const uint8_t *value, size_t value_len, cd_value_t **offset, char *errstr,
+                          size_t errstr_size);
 
 /** @brief OffsetStorageReader.offset: @returns the stored offset map or NULL (caller destroys). */
 cd_value_t *cd_offset_store_read(cd_offset_store_t *store, const char *connector,

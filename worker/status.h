@@ -64,16 +64,14 @@ bool cd_status_store_get(cd_status_store_t *store, const char *connector, int ta
                          cd_status_t *out);
 /** @brief Copies every task status of @p connector, sorted by task id.
  *  @returns the array (count in *n; cd_status_clear each, then free). */
-cd_status_t *cd_status_store_get_tasks(cd_status_store_t *store, const char *connector,
-                                       size_t *n);
+cd_status_t *cd_status_store_get_tasks(cd_status_store_t *store, const char *connector, size_t *n);
 /** @brief Forgets a connector and its tasks (DESTROYED). */
 void cd_status_store_remove_connector(cd_status_store_t *store, const char *connector);
 /** @brief Forgets one task. */
 void cd_status_store_remove_task(cd_status_store_t *store, const char *connector, int task);
 
 /** Active topics (KIP-558): a topic a connector's task used. Thread-safe. */
-void cd_status_store_put_topic(cd_status_store_t *store, const char *connector,
-                               const char *topic);
+void cd_status_store_put_topic(cd_status_store_t *store, const char *connector, const char *topic);
 /** @returns the sorted topic names (free each and the array), count in *n. */
 char **cd_status_store_get_topics(cd_status_store_t *store, const char *connector, size_t *n);
 void cd_status_store_reset_topics(cd_status_store_t *store, const char *connector);

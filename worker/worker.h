@@ -36,6 +36,9 @@ cd_worker_t *cd_worker_new(const cd_worker_config_t *wc, cd_offset_store_t *offs
 void cd_worker_destroy(cd_worker_t *w);
 
 const char *cd_worker_kafka_cluster_id(const cd_worker_t *w);
+/** @brief The herder's generation, written into the status records of connectors and
+ *  tasks started from now on (0 until set; standalone keeps 0). */
+void cd_worker_set_generation(cd_worker_t *w, int64_t generation);
 const char *cd_worker_id(const cd_worker_t *w);
 
 /**
@@ -71,8 +74,8 @@ void cd_worker_set_target_state(cd_worker_t *w, const char *name, cd_target_stat
  */
 int cd_worker_start_task(cd_worker_t *w, const char *connector, int task_id,
                          const cd_properties_t *connector_config,
-                         const cd_properties_t *task_config, cd_target_state_t target,
-                         char *errstr, size_t errstr_size);
+                         const cd_properties_t *task_config, cd_target_state_t target, char *errstr,
+                         size_t errstr_size);
 /** @brief Stops the tasks of @p connector and waits up to task.shutdown.graceful.timeout.ms
  *  (Worker.stopAndAwaitTasks). task_id -1 = all of its tasks. */
 void cd_worker_stop_tasks(cd_worker_t *w, const char *connector, int task_id);

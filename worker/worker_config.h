@@ -41,6 +41,14 @@ const cd_config_t *cd_worker_config_values(const cd_worker_config_t *wc);
 /** The definition (for docs). */
 const cd_config_def_t *cd_worker_config_def(cd_worker_mode_t mode);
 
+/** @brief Parses one listener URL as RestServer does (protocol://host:port, protocol http or
+ *  https in any case, host may be empty or [ipv6]). @returns 0, or -1 with Java's message. */
+int cd_listener_parse(const char *text, cd_listener_t *out, char *errstr, size_t errstr_size);
+
+/** The generated key tables: 0 = WorkerConfig.baseConfigDef() (RestServerConfig included),
+ *  1 = StandaloneConfig's own keys, 2 = DistributedConfig's own keys; NULL otherwise. */
+const cd_config_key_t *cd_worker_config_table(int which);
+
 /** Parsed `listeners`, count in *n. */
 const cd_listener_t *cd_worker_config_listeners(const cd_worker_config_t *wc, size_t *n);
 /** Parsed `admin.listeners`: NULL with *n = 0 and *is_set false when the key is absent

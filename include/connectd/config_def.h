@@ -69,7 +69,10 @@ typedef enum cd_config_validator_kind_e {
     CD_VALIDATOR_NON_EMPTY_STRING,
     /** ConfigDef.NonNullValidator: "Entry must be non null". */
     CD_VALIDATOR_NON_NULL,
-    /** ConfigDef.ValidList.in(strings): every element one of strings. */
+    /** ConfigDef.ValidList: ValidList.in(strings) (strings non-NULL: every element one of
+     *  them) or ValidList.anyNonDuplicateValues (strings NULL). Lists with duplicates,
+     *  empty elements, or (unless list_allow_empty) no elements are refused; a null
+     *  value unless list_allow_null. ConfigDef.parse drops duplicates first, as Java. */
     CD_VALIDATOR_VALID_LIST,
     /** A plugin's own check: custom(). */
     CD_VALIDATOR_CUSTOM,
@@ -89,6 +92,7 @@ typedef struct cd_config_validator_s {
                   size_t errstr_size);
     /** Text for the docs ("Valid Values" column); NULL = derived from the kind. */
     const char *description;
+    bool list_allow_null; /**< VALID_LIST: a null value is accepted */
 } cd_config_validator_t;
 
 /** A key without a default: Java's ConfigDef.NO_DEFAULT_VALUE (the key is required). */
@@ -115,6 +119,9 @@ typedef struct cd_config_key_s {
     size_t (*recommended_values)(const char *name, const cd_properties_t *config,
                                  const char **out, size_t out_size);
     bool internal; /**< ConfigDef.defineInternal: parsed but never shown */
+    /** Optional Recommender.visible(name, config); NULL = visible. Only called when
+     *  recommended_values is set, as Java. */
+    bool (*visible)(const char *name, const cd_properties_t *config);
 } cd_config_key_t;
 
 /** Java names for the enums ("STRING", "HIGH", "MEDIUM", ...). */
@@ -206,6 +213,25 @@ cd_config_result_t *cd_config_results_add(cd_config_results_t *results, const ch
                                           const char *value);
 /** @brief Adds an error message to a result. */
 void cd_config_result_add_error(cd_config_result_t *result, const char *message);
+/** @returns the Java text of a parsed value as ConfigException prints it ("null",
+ *  "[a, b]" for lists, "[hidden]" for passwords); malloc'd. */
+char *cd_config_value_to_java_string(const cd_config_value_t *value);
+/** @returns ConfigDef.convertToString of a parsed value (lists joined with ","),
+ *  NULL for null; malloc'd. */
+char *cd_config_value_convert_to_string(const cd_config_value_t *value);
+/** @brief Parses one text as key @p key's type (ConfigDef.parseType; @p trim as Java
+ *  trims strings) and runs the key's validator. @returns 0, or -1 with the
+ *  ConfigException text; *out must be released with cd_config_value_clear. */
+int cd_config_parse_value(const cd_config_key_t *key, const char *text, cd_config_value_t *out,
+                          char *errstr, size_t errstr_size);
+/** @brief Frees what cd_config_parse_value allocated inside @p value. */
+void cd_config_value_clear(cd_config_value_t *value);
+
+/** @brief Installs the check ConfigDef.parseType's Class.forName stands for: a CLASS
+ *  value naming no known class fails with "Class X could not be found.". NULL (the
+ *  default) accepts every name. */
+void cd_config_set_class_resolver(bool (*class_exists)(const char *class_name));
+
 /** @returns the total number of error messages. */
 size_t cd_config_results_error_count(const cd_config_results_t *results);
 

@@ -74,6 +74,18 @@ const cd_converter_plugin_t *cd_converter_plugin_find(const char *name);
 /** @returns the NULL-terminated table of built-in converter plugins. */
 const cd_converter_plugin_t *const *cd_converter_plugins(void);
 
+/**
+ * @brief Registers a converter plugin from a shared object (worker/plugins.c) so that
+ * cd_converter_plugin_find / cd_converter_new find it by class name, its aliases,
+ * its simple name or the simple name without "Converter". The table must stay
+ * loaded until cd_converter_unregister_all. @returns 0, or -1 if full or a duplicate.
+ */
+int cd_converter_register(const cd_converter_plugin_t *plugin);
+/** @brief Forgets every registered (non built-in) converter plugin. */
+void cd_converter_unregister_all(void);
+/** @returns the NULL-terminated registered (non built-in) plugins (a snapshot, static storage). */
+const cd_converter_plugin_t *const *cd_converter_registered_plugins(void);
+
 /** @brief Finds and configures a converter. @returns NULL with errstr on error. */
 cd_converter_t *cd_converter_new(const char *class_name, const cd_properties_t *config,
                                  cd_converter_type_t type, char *errstr, size_t errstr_size);

@@ -1,0 +1,268 @@
+/* status.c: connector/task states and the in-memory status store
+ * (MemoryStatusBackingStore), plus active-topic tracking (KIP-558).
+ *
+ * One mutex guards a flat list of entries; a worker has tens of tasks, not
+ * thousands, so lookups are linear. */
+#include "status.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const cd_state_names[] = {"UNASSIGNED", "RUNNING", "PAUSED",   "FAILED",
+                                             "RESTARTING", "STOPPED", "DESTROYED"};
+
+const char *cd_state_name(cd_state_t state)
+{
+    if ((unsigned)state > CD_STATE_DESTROYED)
+        return "UNASSIGNED";
+    return cd_state_names[state];
+}
+
+const char *cd_target_state_name(cd_target_state_t state)
+{
+    switch (state) {
+    case CD_TARGET_PAUSED:
+        return "PAUSED";
+    case CD_TARGET_STOPPED:
+        return "STOPPED";
+    default:
+        return "STARTED";
+    }
+}
+
+bool cd_target_state_parse_initial(const char *text, cd_target_state_t *out)
+{
+    if (!text)
+        return false;
+    if (strcasecmp(text, "RUNNING") == 0)
+        *out = CD_TARGET_STARTED;
+    else if (strcasecmp(text, "PAUSED") == 0)
+        *out = CD_TARGET_PAUSED;
+    else if (strcasecmp(text, "STOPPED") == 0)
+        *out = CD_TARGET_STOPPED;
+    else
+        return false;
+    return true;
+}
+
+void cd_status_clear(cd_status_t *status)
+{
+    if (!status)
+        return;
+    free(status->connector);
+    free(status->trace);
+    free(status->worker_id);
+    memset(status, 0, sizeof(*status));
+}
+
+typedef struct cd_topic_entry_s {
+    char *connector;
+    char *topic;
+} cd_topic_entry_t;
+
+struct cd_status_store_s {
+    pthread_mutex_t lock;
+    cd_status_t *entries;
+    size_t count, capacity;
+    cd_topic_entry_t *topics;
+    size_t topic_count, topic_capacity;
+};
+
+cd_status_store_t *cd_status_store_new_memory(void)
+{
+    cd_status_store_t *store = calloc(1, sizeof(*store));
+    if (!store)
+        return NULL;
+    pthread_mutex_init(&store->lock, NULL);
+    return store;
+}
+
+void cd_status_store_destroy(cd_status_store_t *store)
+{
+    if (!store)
+        return;
+    for (size_t i = 0; i < store->count; i++)
+        cd_status_clear(&store->entries[i]);
+    free(store->entries);
+    for (size_t i = 0; i < store->topic_count; i++) {
+        free(store->topics[i].connector);
+        free(store->topics[i].topic);
+    }
+    free(store->topics);
+    pthread_mutex_destroy(&store->lock);
+    free(store);
+}
+
+static char *cd_strdup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static cd_status_t *cd_status_find_locked(cd_status_store_t *store, const char *connector, int task)
+{
+    for (size_t i = 0; i < store->count; i++)
+        if (store->entries[i].task == task && strcmp(store->entries[i].connector, connector) == 0)
+            return &store->entries[i];
+    return NULL;
+}
+
+void cd_status_store_put(cd_status_store_t *store, const char *connector, int task,
+                         cd_state_t state, const char *trace, const char *worker_id,
+                         int64_t generation)
+{
+    pthread_mutex_lock(&store->lock);
+    cd_status_t *s = cd_status_find_locked(store, connector, task);
+    if (state == CD_STATE_DESTROYED) {
+        if (s) {
+            cd_status_clear(s);
+            *s = store->entries[--store->count];
+        }
+        goto done;
+    }
+    if (!s) {
+        if (store->count == store->capacity) {
+            size_t cap = store->capacity ? store->capacity * 2 : 16;
+            cd_status_t *grown = realloc(store->entries, cap * sizeof(*grown));
+            if (!grown)
+                goto done;
+            store->entries = grown;
+            store->capacity = cap;
+        }
+        s = &store->entries[store->count++];
+        memset(s, 0, sizeof(*s));
+        s->connector = strdup(connector);
+        s->task = task;
+    }
+    free(s->trace);
+    free(s->worker_id);
+    s->state = state;
+    s->trace = cd_strdup_or_null(trace);
+    s->worker_id = cd_strdup_or_null(worker_id);
+    s->generation = generation;
+done:
+    pthread_mutex_unlock(&store->lock);
+}
+
+static void cd_status_copy(const cd_status_t *from, cd_status_t *to)
+{
+    to->connector = cd_strdup_or_null(from->connector);
+    to->task = from->task;
+    to->state = from->state;
+    to->trace = cd_strdup_or_null(from->trace);
+    to->worker_id = cd_strdup_or_null(from->worker_id);
+    to->generation = from->generation;
+}
+
+bool cd_status_store_get(cd_status_store_t *store, const char *connector, int task,
+                         cd_status_t *out)
+{
+    pthread_mutex_lock(&store->lock);
+    cd_status_t *s = cd_status_find_locked(store, connector, task);
+    if (s)
+        cd_status_copy(s, out);
+    pthread_mutex_unlock(&store->lock);
+    return s != NULL;
+}
+
+static int cd_status_task_cmp(const void *a, const void *b)
+{
+    const cd_status_t *x = a, *y = b;
+    return (x->task > y->task) - (x->task < y->task);
+}
+
+cd_status_t *cd_status_store_get_tasks(cd_status_store_t *store, const char *connector, size_t *n)
+{
+    *n = 0;
+    pthread_mutex_lock(&store->lock);
+    cd_status_t *out = calloc(store->count + 1, sizeof(*out));
+    if (out) {
+        for (size_t i = 0; i < store->count; i++) {
+            const cd_status_t *s = &store->entries[i];
+            if (s->task >= 0 && strcmp(s->connector, connector) == 0)
+                cd_status_copy(s, &out[(*n)++]);
+        }
+    }
+    pthread_mutex_unlock(&store->lock);
+    if (out)
+        qsort(out, *n, sizeof(*out), cd_status_task_cmp);
+    return out;
+}
+
+void cd_status_store_remove_connector(cd_status_store_t *store, const char *connector)
+{
+    pthread_mutex_lock(&store->lock);
+    for (size_t i = 0; i < store->count;) {
+        if (strcmp(store->entries[i].connector, connector) == 0) {
+            cd_status_clear(&store->entries[i]);
+            store->entries[i] = store->entries[--store->count];
+        } else {
+            i++;
+        }
+    }
+    pthread_mutex_unlock(&store->lock);
+    cd_status_store_reset_topics(store, connector);
+}
+
+void cd_status_store_remove_task(cd_status_store_t *store, const char *connector, int task)
+{
+    cd_status_store_put(store, connector, task, CD_STATE_DESTROYED, NULL, NULL, 0);
+}
+
+void cd_status_store_put_topic(cd_status_store_t *store, const char *connector, const char *topic)
+{
+    pthread_mutex_lock(&store->lock);
+    for (size_t i = 0; i < store->topic_count; i++)
+        if (strcmp(store->topics[i].connector, connector) == 0 &&
+            strcmp(store->topics[i].topic, topic) == 0)
+            goto done;
+    if (store->topic_count == store->topic_capacity) {
+        size_t cap = store->topic_capacity ? store->topic_capacity * 2 : 16;
+        cd_topic_entry_t *grown = realloc(store->topics, cap * sizeof(*grown));
+        if (!grown)
+            goto done;
+        store->topics = grown;
+        store->topic_capacity = cap;
+    }
+    store->topics[store->topic_count].connector = strdup(connector);
+    store->topics[store->topic_count].topic = strdup(topic);
+    store->topic_count++;
+done:
+    pthread_mutex_unlock(&store->lock);
+}
+
+static int cd_status_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **cd_status_store_get_topics(cd_status_store_t *store, const char *connector, size_t *n)
+{
+    *n = 0;
+    pthread_mutex_lock(&store->lock);
+    char **out = calloc(store->topic_count + 1, sizeof(*out));
+    if (out)
+        for (size_t i = 0; i < store->topic_count; i++)
+            if (strcmp(store->topics[i].connector, connector) == 0)
+                out[(*n)++] = strdup(store->topics[i].topic);
+    pthread_mutex_unlock(&store->lock);
+    if (out)
+        qsort(out, *n, sizeof(*out), cd_status_str_cmp);
+    return out;
+}
+
+void cd_status_store_reset_topics(cd_status_store_t *store, const char *connector)
+{
+    pthread_mutex_lock(&store->lock);
+    for (size_t i = 0; i < store->topic_count;) {
+        if (strcmp(store->topics[i].connector, connector) == 0) {
+            free(store->topics[i].connector);
+            free(store->topics[i].topic);
+            store->topics[i] = store->topics[--store->topic_count];
+        } else {
+            i++;
+        }
+    }
+    pthread_mutex_unlock(&store->lock);
+}
