@@ -11,7 +11,8 @@ One run, one broker (started here, or KAFKA_BOOTSTRAP), each worker measured in 
                records/s from the POST until the topic's end offset reaches N
   sink         FileStreamSink writes that topic to a file: records/s = N / (seconds from the POST
                until the file holds all N lines); includes the consumer group join
-  RSS 10 tasks VmRSS with 10 FileStreamSource connectors (1 task each) RUNNING, 3 s settled
+  RSS 10 tasks VmRSS with 10 FileStreamSource connectors (1 task each) RUNNING, 3 s settled,
+               in a freshly restarted worker (not the one that ran the N-record tests)
   raw          bench_raw_produce (librdkafka, acks=all, max.in.flight=1, idempotence off) sends
                N records of 99 bytes: the produce ceiling, timestamp-measured like `source`
 
@@ -173,6 +174,10 @@ def bench_worker(kind: str, work_dir: Path, bootstrap: str, build_dir: Path, rec
         http_json("DELETE", f"{worker.url}/connectors/bench-{tag}-sink", timeout=60)
         out_file.unlink(missing_ok=True)
 
+        # a fresh process for the 10-task RSS: the JVM heap grown by the N-record runs would
+        # otherwise be counted (same files, same offsets file; connectors were created by REST)
+        worker.restart()
+        time.sleep(3)
         names = []
         for index in range(10):
             small = work_dir / f"small-{tag}-{index}.txt"
