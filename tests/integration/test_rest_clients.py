@@ -67,7 +67,11 @@ def kc_session(url: str, run: Run) -> list:
         try:
             return json.loads(result.stdout) if result.stdout.strip() else None
         except ValueError:  # some commands print requests' error text instead of JSON
-            return {"text": result.stdout.strip()}
+            # The HTTP reason phrase is the server's choice (Jetty: "Server Error",
+            # libmicrohttpd: "Internal Server Error"); status and URL must match.
+            text = result.stdout.strip().replace("500 Server Error: Internal Server Error",
+                                                 "500 Server Error: Server Error")
+            return {"text": text}
 
     name = run.values["name"]
     config = {"connector.class": "FileStreamSource", "file": run.values["in"],
