@@ -204,7 +204,7 @@ static int rd_class_desc(reader_t *r, handle_kind_t *kind, field_t *fields, size
     if (rd_u8(r, &tc))
         return -1;
     if (tc == TC_REFERENCE) {
-        handle_t *h;
+        handle_t *h = NULL;
         if (rd_reference(r, &h))
             return -1;
         if (h->kind != H_HASHMAP_CLASS && h->kind != H_BYTES_CLASS)
@@ -327,7 +327,7 @@ static int rd_bytes_object(reader_t *r, const uint8_t **data, size_t *len)
         return 0;
     }
     if (tc == TC_REFERENCE) {
-        handle_t *h;
+        handle_t *h = NULL;
         if (rd_reference(r, &h))
             return -1;
         if (h->kind != H_ARRAY)
@@ -415,7 +415,7 @@ int cd_offset_file_parse(const uint8_t *data, size_t len,
         if (rd_need(&r, size))
             goto done;
         if (fields[i].is_load_factor) {
-            uint32_t bits;
+            uint32_t bits = 0;
             rd_u32(&r, &bits);
             float lf;
             memcpy(&lf, &bits, sizeof(lf));
