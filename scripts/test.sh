@@ -97,6 +97,8 @@ if CC=clang-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONN
     [ -x "$f" ] || continue
     name=$(basename "$f")
     corpus_seed="tests/fuzz/corpus/${name#fuzz_}"
+    # seeds live under the fuzzer's name or its first word (fuzz_rest_request -> rest)
+    [ -d "$corpus_seed" ] || corpus_seed="tests/fuzz/corpus/$(echo "${name#fuzz_}" | cut -d_ -f1)"
     work=$(mktemp -d)
     [ -d "$corpus_seed" ] && cp -r "$corpus_seed"/. "$work"/ 2>/dev/null
     if "$f" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
