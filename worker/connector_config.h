@@ -37,6 +37,12 @@ cd_config_def_t *cd_connector_config_def_new(const cd_connector_plugin_t *plugin
 json_t *cd_connector_config_validate(const cd_properties_t *props, int *http_status, char *errstr,
                                      size_t errstr_size);
 
+/** @brief cd_connector_config_validate for an already resolved @p plugin (tests, and
+ *  callers that looked the plugin up themselves). */
+json_t *cd_connector_config_validate_plugin(const cd_connector_plugin_t *plugin,
+                                            const cd_properties_t *props, int *http_status,
+                                            char *errstr, size_t errstr_size);
+
 /** @returns the error_count of a ConfigInfos document. */
 int cd_config_infos_error_count(const json_t *config_infos);
 /** @brief Java's 400 message for an invalid config ("Connector configuration is invalid

@@ -60,6 +60,27 @@ static inline void cd_offset_store_destroy(cd_offset_store_t *store)
  */
 cd_offset_store_t *cd_file_offset_store_open(const char *path, char *errstr, size_t errstr_size);
 
+/** @brief OffsetUtils.validateFormat: @p map (NULL is fine) must be a MAP with STRING keys and
+ *  primitive (or null) values; -1 with Java's DataException message otherwise. */
+int cd_offset_validate_format(const cd_value_t *map, char *errstr, size_t errstr_size);
+
+/** Bounds of the offsets file (cd_file_offset_store_open). */
+#define CD_OFFSET_FILE_MAX_SIZE ((size_t)256 * 1024 * 1024)
+#define CD_OFFSET_FILE_MAX_ENTRIES ((size_t)1000000)
+
+/** @brief Parses the bytes of a Java-serialised HashMap<byte[],byte[]> (the offsets file) and
+ *  calls @p fn for each entry (value NULL = a null value). For tests and fuzzing.
+ *  @returns 0, or -1 with a message naming what is wrong. */
+int cd_offset_file_parse(const uint8_t *data, size_t len,
+                         int (*fn)(const uint8_t *key, size_t key_len, const uint8_t *value,
+                                   size_t value_len, void *opaque),
+                         void *opaque, char *errstr, size_t errstr_size);
+
+/** @brief Serialises entries as Java's ObjectOutputStream writes a HashMap<byte[],byte[]>
+ *  (keys must not be NULL; values may be). @returns 0 with a malloc'd buffer, or -1. */
+int cd_offset_file_serialize(const cd_offset_store_entry_t *entries, size_t count, uint8_t **out,
+                             size_t *out_len, char *errstr, size_t errstr_size);
+
 /** @brief Serialises the offsets key ["connector",partition] (Java's bytes). */
 int cd_offset_key_serialize(const char *connector, const cd_value_t *partition, uint8_t **out,
                             size_t *out_len, char *errstr, size_t errstr_size);

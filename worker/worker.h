@@ -36,6 +36,9 @@ cd_worker_t *cd_worker_new(const cd_worker_config_t *wc, cd_offset_store_t *offs
 void cd_worker_destroy(cd_worker_t *w);
 
 const char *cd_worker_kafka_cluster_id(const cd_worker_t *w);
+/** @brief The herder's generation, written into the status records of connectors and
+ *  tasks started from now on (0 until set; standalone keeps 0). */
+void cd_worker_set_generation(cd_worker_t *w, int64_t generation);
 const char *cd_worker_id(const cd_worker_t *w);
 
 /**

@@ -1,0 +1,470 @@
+/* connectors_resource.c: /connectors (ConnectorsResource): listing with
+ * expand, create, config get/put/patch, status, tasks, restart, pause,
+ * resume, stop, delete, topics and offsets, answered with Java's status
+ * codes; the request bodies are checked as Java's resource checks them
+ * before the herder is called. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../util/java_text.h"
+#include "../util/properties.h"
+#include "rest_internal.h"
+
+#define M(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static bool query_bool(const cd_rest_request_t *req, const char *key, bool dflt)
+{
+    char *v = cd_rest_query_get(req, key);
+    bool b;
+
+    if (!v)
+        return dflt;
+    b = strcasecmp(v, "true") == 0; /* Boolean.valueOf */
+    free(v);
+    return b;
+}
+
+static void list_connectors(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
+                            cd_rest_response_t *resp)
+{
+    cd_herder_reply_t r = {0};
+    bool expand = false, status = false, info = false;
+
+    for (size_t i = 0; i < req->nparams && i < CD_REST_MAX_PARAMS; i++) {
+        char *k = cd_rest_query_decode(req->params[i].key);
+        char *v;
+        if (!k || strcmp(k, "expand") != 0) {
+            free(k);
+            continue;
+        }
+        free(k);
+        expand = true;
+        v = cd_rest_query_decode(req->params[i].value ? req->params[i].value : "");
+        if (v && strcmp(v, "status") == 0)
+            status = true;
+        else if (v && strcmp(v, "info") == 0)
+            info = true;
+        free(v);
+    }
+    ctx->herder->ops->connectors(ctx->herder, status, info, &r);
+    if (expand && r.status == 200 && json_is_array(r.body)) {
+        /* ?expand=<unknown> still answers the map form, with empty entries */
+        json_t *map = json_object();
+        size_t i;
+        json_t *name;
+        json_array_foreach(r.body, i, name)
+        {
+            if (json_is_string(name))
+                json_object_set_new(map, json_string_value(name), json_object());
+        }
+        json_decref(r.body);
+        r.body = map;
+    }
+    cd_rest_from_reply(resp, &r);
+}
+
+/* checkAndPutConnectorConfigName */
+static bool check_name(cd_properties_t *config, const char *name, cd_rest_response_t *resp)
+{
+    const char *included = cd_properties_get(config, "name");
+
+    if (included) {
+        if (strcmp(included, name) != 0) {
+            cd_rest_error(resp, 400,
+                          "Connector name configuration (%s) doesn't match connector name in "
+                          "the URL (%s)",
+                          included, name);
+            return false;
+        }
+    } else if (cd_properties_set(config, "name", name) != 0) {
+        cd_rest_error(resp, 500, "Out of memory");
+        return false;
+    }
+    return true;
+}
+
+/* String.trim(): strips chars <= ' ' at both ends. */
+static char *java_trim(const char *s)
+{
+    size_t len = strlen(s);
+    size_t b = 0;
+
+    while (b < len && (unsigned char)s[b] <= ' ')
+        b++;
+    while (len > b && (unsigned char)s[len - 1] <= ' ')
+        len--;
+    return strndup(s + b, len - b);
+}
+
+static void set_location(const cd_rest_request_t *req, const char *name, cd_rest_response_t *resp)
+{
+    if (resp->status == 201) {
+        free(resp->location);
+        resp->location = cd_rest_connector_location(req->base_url, name);
+    }
+}
+
+static void create_connector(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
+                             cd_rest_response_t *resp)
+{
+    static const char *const known = "\"config\", \"name\", \"initial_state\"";
+    char err[1024];
+    int st = 500;
+    json_t *body = cd_rest_parse_body(req->body, req->body_len, &st, err, sizeof(err));
+    cd_properties_t *config = NULL;
+    char *name = NULL;
+    char *state = NULL;
+    const char *key;
+    json_t *v;
+    cd_herder_reply_t r = {0};
+
+    if (!body) {
+        cd_rest_error(resp, st, "%s", err);
+        return;
+    }
+    if (!json_is_object(body)) {
+        if (json_is_null(body))
+            cd_rest_error(resp, 500, "Request body is missing");
+        else
+            cd_rest_error(resp, 500,
+                          "Cannot deserialize value of type `org.apache.kafka.connect.runtime."
+                          "rest.entities.CreateConnectorRequest` from %s value",
+                          json_is_array(body) ? "Array" : "non-Object");
+        goto done;
+    }
+    json_object_foreach(body, key, v)
+    {
+        if (strcmp(key, "name") && strcmp(key, "config") && strcmp(key, "initial_state")) {
+            cd_rest_error(resp, 500,
+                          "Unrecognized field \"%s\" (class org.apache.kafka.connect.runtime."
+                          "rest.entities.CreateConnectorRequest), not marked as ignorable (3 "
+                          "known properties: %s)",
+                          key, known);
+            goto done;
+        }
+    }
+    v = json_object_get(body, "name");
+    if (v && !json_is_null(v)) {
+        char *raw = cd_rest_json_scalar_text(v, err, sizeof(err));
+        if (!raw) {
+            cd_rest_error(resp, 500, "%s", err);
+            goto done;
+        }
+        name = java_trim(raw);
+        free(raw);
+    } else {
+        name = strdup(""); /* validated (non-empty) by the herder, as Java */
+    }
+    v = json_object_get(body, "initial_state");
+    if (v && !json_is_null(v)) {
+        static const char *const states[] = {"RUNNING", "PAUSED", "STOPPED", NULL};
+        char *raw = cd_rest_json_scalar_text(v, err, sizeof(err));
+        bool ok = false;
+        if (!raw) {
+            cd_rest_error(resp, 500, "%s", err);
+            goto done;
+        }
+        for (char *p = raw; *p; p++)
+            if (*p >= 'a' && *p <= 'z')
+                *p = (char)(*p - 'a' + 'A');
+        for (size_t i = 0; states[i]; i++)
+            ok = ok || strcmp(raw, states[i]) == 0;
+        if (!ok) {
+            cd_rest_error(resp, 500,
+                          "Cannot construct instance of `org.apache.kafka.connect.runtime.rest."
+                          "entities.CreateConnectorRequest$InitialState`, problem: No enum "
+                          "constant org.apache.kafka.connect.runtime.rest.entities."
+                          "CreateConnectorRequest.InitialState.%s",
+                          raw);
+            free(raw);
+            goto done;
+        }
+        state = raw;
+    }
+    v = json_object_get(body, "config");
+    if (!v || json_is_null(v)) {
+        cd_rest_error(resp, 500, "Connector configuration is missing from the request");
+        goto done;
+    }
+    config = cd_rest_json_to_props(v, err, sizeof(err));
+    if (!config) {
+        cd_rest_error(resp, 500, "%s", err);
+        goto done;
+    }
+    if (!check_name(config, name, resp))
+        goto done;
+    ctx->herder->ops->put_connector_config(ctx->herder, name, config, state, false, &r);
+    cd_rest_from_reply(resp, &r);
+    set_location(req, name, resp);
+done:
+    json_decref(body);
+    cd_properties_destroy(config);
+    free(name);
+    free(state);
+}
+
+static void put_config(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, const char *name,
+                       cd_rest_response_t *resp)
+{
+    char err[1024];
+    int st = 500;
+    json_t *body = cd_rest_parse_body(req->body, req->body_len, &st, err, sizeof(err));
+    cd_properties_t *config = NULL;
+    cd_herder_reply_t r = {0};
+
+    if (!body) {
+        cd_rest_error(resp, st, "%s", err);
+        return;
+    }
+    if (json_is_null(body)) {
+        cd_rest_error(resp, 500, "Connector configuration is missing from the request");
+        goto done;
+    }
+    config = cd_rest_json_to_props(body, err, sizeof(err));
+    if (!config) {
+        cd_rest_error(resp, 500, "%s", err);
+        goto done;
+    }
+    if (!check_name(config, name, resp))
+        goto done;
+    ctx->herder->ops->put_connector_config(ctx->herder, name, config, NULL, true, &r);
+    cd_rest_from_reply(resp, &r);
+    set_location(req, name, resp);
+done:
+    json_decref(body);
+    cd_properties_destroy(config);
+}
+
+static void patch_config(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, const char *name,
+                         cd_rest_response_t *resp)
+{
+    char err[1024];
+    int st = 500;
+    json_t *body = cd_rest_parse_body(req->body, req->body_len, &st, err, sizeof(err));
+    json_t *patch = NULL;
+    const char *key;
+    json_t *v;
+    cd_herder_reply_t r = {0};
+
+    if (!body) {
+        cd_rest_error(resp, st, "%s", err);
+        return;
+    }
+    if (!json_is_object(body) && !json_is_null(body)) {
+        cd_rest_error(resp, 500,
+                      "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,"
+                      "java.lang.String>` from %s value",
+                      json_is_array(body) ? "Array" : "non-Object");
+        goto done;
+    }
+    /* values as strings (Jackson's coercion); null stays null = remove the key */
+    patch = json_object();
+    if (json_is_object(body)) {
+        json_object_foreach(body, key, v)
+        {
+            char *text;
+            if (json_is_null(v)) {
+                json_object_set_new(patch, key, json_null());
+                continue;
+            }
+            text = cd_rest_json_scalar_text(v, err, sizeof(err));
+            if (!text) {
+                cd_rest_error(resp, 500, "%s", err);
+                goto done;
+            }
+            json_object_set_new(patch, key, json_string(text));
+            free(text);
+        }
+    }
+    ctx->herder->ops->patch_connector_config(ctx->herder, name, patch, &r);
+    cd_rest_from_reply(resp, &r);
+done:
+    json_decref(body);
+    json_decref(patch);
+}
+
+static void alter_offsets(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, const char *name,
+                          cd_rest_response_t *resp)
+{
+    char err[1024];
+    int st = 500;
+    json_t *body = cd_rest_parse_body(req->body, req->body_len, &st, err, sizeof(err));
+    json_t *offsets;
+    cd_herder_reply_t r = {0};
+
+    if (!body) {
+        cd_rest_error(resp, st, "%s", err);
+        return;
+    }
+    if (json_is_null(body)) {
+        cd_rest_error(resp, 500, "Request body is missing");
+        goto done;
+    }
+    if (!json_is_object(body)) {
+        cd_rest_error(resp, 500,
+                      "Cannot deserialize value of type `org.apache.kafka.connect.runtime.rest."
+                      "entities.ConnectorOffsets` from %s value",
+                      json_is_array(body) ? "Array" : "non-Object");
+        goto done;
+    }
+    offsets = json_object_get(body, "offsets");
+    if (!offsets || json_is_null(offsets) ||
+        (json_is_array(offsets) && json_array_size(offsets) == 0)) {
+        cd_rest_error(resp, 400,
+                      "Partitions / offsets need to be provided for an alter offsets request");
+        goto done;
+    }
+    if (!json_is_array(offsets)) {
+        cd_rest_error(resp, 500,
+                      "Cannot deserialize value of type `java.util.ArrayList<org.apache.kafka."
+                      "connect.runtime.rest.entities.ConnectorOffset>` from non-Array value");
+        goto done;
+    }
+    ctx->herder->ops->alter_connector_offsets(ctx->herder, name, body, &r);
+    cd_rest_from_reply(resp, &r);
+done:
+    json_decref(body);
+}
+
+/* Integer.valueOf for {task}: a non-number does not match the route (404). */
+static bool parse_task(const char *s, int *task)
+{
+    int32_t v;
+
+    if (!cd_java_parse_int(s, &v))
+        return false;
+    *task = (int)v;
+    return true;
+}
+
+void cd_rest_connectors_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
+                                 char **segs, size_t n, cd_rest_response_t *resp)
+{
+    cd_herder_t *h = ctx->herder;
+    cd_herder_reply_t r = {0};
+    const char *name = n >= 2 ? segs[1] : NULL;
+    const char *sub = n >= 3 ? segs[2] : NULL;
+    const char *m = req->method;
+    int task;
+
+    if (n == 1) {
+        if (!cd_rest_method_ok(req, M("GET", "POST"), resp) || cd_rest_no_herder(ctx, resp))
+            return;
+        if (strcmp(m, "GET") == 0)
+            list_connectors(ctx, req, resp);
+        else
+            create_connector(ctx, req, resp);
+        return;
+    }
+    if (n == 2) {
+        if (!cd_rest_method_ok(req, M("GET", "DELETE"), resp) || cd_rest_no_herder(ctx, resp))
+            return;
+        if (strcmp(m, "GET") == 0)
+            h->ops->connector_info(h, name, &r);
+        else
+            h->ops->delete_connector(h, name, &r);
+        cd_rest_from_reply(resp, &r);
+        return;
+    }
+    if (n == 3 && strcmp(sub, "config") == 0) {
+        if (!cd_rest_method_ok(req, M("GET", "PUT", "PATCH"), resp) || cd_rest_no_herder(ctx, resp))
+            return;
+        if (strcmp(m, "GET") == 0) {
+            h->ops->connector_config(h, name, &r);
+            cd_rest_from_reply(resp, &r);
+        } else if (strcmp(m, "PUT") == 0) {
+            put_config(ctx, req, name, resp);
+        } else {
+            patch_config(ctx, req, name, resp);
+        }
+        return;
+    }
+    if (n == 3 && strcmp(sub, "offsets") == 0) {
+        if (!cd_rest_method_ok(req, M("GET", "PATCH", "DELETE"), resp) ||
+            cd_rest_no_herder(ctx, resp))
+            return;
+        if (strcmp(m, "GET") == 0) {
+            h->ops->connector_offsets(h, name, &r);
+            cd_rest_from_reply(resp, &r);
+        } else if (strcmp(m, "PATCH") == 0) {
+            alter_offsets(ctx, req, name, resp);
+        } else {
+            h->ops->reset_connector_offsets(h, name, &r);
+            cd_rest_from_reply(resp, &r);
+        }
+        return;
+    }
+    if (n == 3 &&
+        (strcmp(sub, "status") == 0 || strcmp(sub, "tasks") == 0 || strcmp(sub, "topics") == 0)) {
+        if (!cd_rest_method_ok(req, M("GET"), resp))
+            return;
+        if (strcmp(sub, "topics") == 0 && !ctx->topic_tracking_enable) {
+            cd_rest_error(resp, 403, "Topic tracking is disabled.");
+            return;
+        }
+        if (cd_rest_no_herder(ctx, resp))
+            return;
+        if (strcmp(sub, "status") == 0)
+            h->ops->connector_status(h, name, &r);
+        else if (strcmp(sub, "tasks") == 0)
+            h->ops->task_configs(h, name, &r);
+        else
+            h->ops->connector_topics(h, name, &r);
+        cd_rest_from_reply(resp, &r);
+        return;
+    }
+    if (n == 3 && strcmp(sub, "restart") == 0) {
+        if (!cd_rest_method_ok(req, M("POST"), resp) || cd_rest_no_herder(ctx, resp))
+            return;
+        h->ops->restart_connector(h, name, query_bool(req, "includeTasks", false),
+                                  query_bool(req, "onlyFailed", false), &r);
+        cd_rest_from_reply(resp, &r);
+        return;
+    }
+    if (n == 3 &&
+        (strcmp(sub, "pause") == 0 || strcmp(sub, "resume") == 0 || strcmp(sub, "stop") == 0)) {
+        if (!cd_rest_method_ok(req, M("PUT"), resp) || cd_rest_no_herder(ctx, resp))
+            return;
+        if (strcmp(sub, "pause") == 0)
+            h->ops->pause_connector(h, name, &r);
+        else if (strcmp(sub, "resume") == 0)
+            h->ops->resume_connector(h, name, &r);
+        else
+            h->ops->stop_connector(h, name, &r);
+        cd_rest_from_reply(resp, &r);
+        return;
+    }
+    if (n == 4 && strcmp(sub, "topics") == 0 && strcmp(segs[3], "reset") == 0) {
+        if (!cd_rest_method_ok(req, M("PUT"), resp))
+            return;
+        if (!ctx->topic_tracking_enable) {
+            cd_rest_error(resp, 403, "Topic tracking is disabled.");
+            return;
+        }
+        if (!ctx->topic_tracking_allow_reset) {
+            cd_rest_error(resp, 403, "Topic tracking reset is disabled.");
+            return;
+        }
+        if (cd_rest_no_herder(ctx, resp))
+            return;
+        h->ops->reset_connector_topics(h, name, &r);
+        cd_rest_from_reply(resp, &r);
+        return;
+    }
+    if (n == 5 && strcmp(sub, "tasks") == 0 && parse_task(segs[3], &task) &&
+        (strcmp(segs[4], "status") == 0 || strcmp(segs[4], "restart") == 0)) {
+        bool status = strcmp(segs[4], "status") == 0;
+        if (!cd_rest_method_ok(req, status ? M("GET") : M("POST"), resp) ||
+            cd_rest_no_herder(ctx, resp))
+            return;
+        if (status)
+            h->ops->task_status(h, name, task, &r);
+        else
+            h->ops->restart_task(h, name, task, &r);
+        cd_rest_from_reply(resp, &r);
+        return;
+    }
+    cd_rest_not_found(resp);
+}

@@ -1,0 +1,154 @@
+/**
+ * @file rest_internal.h
+ * @brief Internals of the REST server shared by its files, the unit tests and
+ *        the fuzz target: the parsed request, the rendered response, the
+ *        router (cd_rest_handle: path/query in, status/body out, no network),
+ *        the JSON body conversions and an internal server constructor that
+ *        does not need a worker configuration.
+ */
+#ifndef CONNECTD_REST_INTERNAL_H
+#define CONNECTD_REST_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "../worker/herder.h"
+#include "rest_server.h"
+
+/** Largest request body read (bigger ones get 413 without being read). */
+#define CD_REST_MAX_BODY ((size_t)4 * 1024 * 1024)
+/** Largest number of path segments / query parameters looked at. */
+#define CD_REST_MAX_SEGMENTS 16
+#define CD_REST_MAX_PARAMS 64
+
+/** One query parameter, raw (percent-encoded) as received. */
+typedef struct cd_rest_param_s {
+    const char *key;
+    const char *value; /**< NULL for "?flag" without '=' */
+} cd_rest_param_t;
+
+/** A request as the router sees it. */
+typedef struct cd_rest_request_s {
+    const char *method;
+    const char *path; /**< raw path, percent-encoded, without the query */
+    const cd_rest_param_t *params;
+    size_t nparams;
+    const char *content_type; /**< NULL if absent */
+    const char *accept;       /**< NULL if absent */
+    const char *body;         /**< NULL if none */
+    size_t body_len;
+    const char *base_url; /**< "http://host:port" for Location, NULL = relative */
+} cd_rest_request_t;
+
+/** What a listener serves and the settings the resources read. */
+typedef struct cd_rest_ctx_s {
+    cd_herder_t *herder; /**< NULL = not attached yet (503) */
+    bool regular;        /**< /, /health, /connectors, /connector-plugins */
+    bool admin;          /**< /admin/loggers */
+    bool topic_tracking_enable;
+    bool topic_tracking_allow_reset;
+} cd_rest_ctx_t;
+
+/** The answer: status, JSON text body (malloc'd or NULL), Location (malloc'd or NULL). */
+typedef struct cd_rest_response_s {
+    int status;
+    char *body;
+    char *location;
+} cd_rest_response_t;
+
+/** @brief Routes and answers one request (no network). */
+void cd_rest_handle(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
+                    cd_rest_response_t *resp);
+void cd_rest_response_clear(cd_rest_response_t *resp);
+
+/* ---- rendering (rest_response.c) ---- */
+/** @brief Error body {"error_code":status,"message":...}. */
+void cd_rest_error(cd_rest_response_t *resp, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/** @brief Sets status and a JSON body (takes @p body; NULL = no body). */
+void cd_rest_json(cd_rest_response_t *resp, int status, json_t *body);
+/** @brief Renders a herder reply (body if any, else the error body for >= 400). */
+void cd_rest_from_reply(cd_rest_response_t *resp, cd_herder_reply_t *reply);
+/** @brief "/connectors/<name>" encoded as JAX-RS UriBuilder.path() does, with @p base_url. */
+char *cd_rest_connector_location(const char *base_url, const char *name);
+
+/* ---- path and query (rest_router.c) ---- */
+/**
+ * @brief Splits a raw path into percent-decoded segments as Jetty 12 + Jersey
+ * do: matrix parameters (";...") are dropped, dot segments resolved, a
+ * trailing '/' ignored. @returns 0, or the HTTP status (400) with the message
+ * Jetty gives ("Ambiguous URI path separator", "Suspicious Path Character",
+ * "Bad UTF-8 encoding", ...) in errstr. Segments are malloc'd (free each).
+ */
+int cd_rest_split_path(const char *path, char **segs, size_t max_segs, size_t *nsegs, char *errstr,
+                       size_t errstr_size);
+/** @brief Percent-decodes a query component ('+' is a space); NULL on bad input. */
+char *cd_rest_query_decode(const char *raw);
+/** @returns the decoded value of the first parameter @p key (malloc'd), else NULL. */
+char *cd_rest_query_get(const cd_rest_request_t *req, const char *key);
+
+/* ---- bodies (rest_body.c) ---- */
+/**
+ * @brief Parses a request body as Jackson would for the resource: NULL with
+ * *status/errstr on failure (Java answers 500 for unreadable JSON). An empty
+ * body gives json_null().
+ */
+json_t *cd_rest_parse_body(const char *body, size_t len, int *status, char *errstr,
+                           size_t errstr_size);
+/**
+ * @brief Converts a JSON object into a string map as Jackson coerces
+ * Map<String,String> (strings as is, numbers and booleans as text, null
+ * entries dropped; objects/arrays are errors with Jackson's message).
+ * @returns the map or NULL with errstr.
+ */
+cd_properties_t *cd_rest_json_to_props(const json_t *obj, char *errstr, size_t errstr_size);
+/** @brief Jackson's coercion of one scalar to String: malloc'd text or NULL (+errstr). */
+char *cd_rest_json_scalar_text(const json_t *v, char *errstr, size_t errstr_size);
+
+/* ---- resources ---- */
+void cd_rest_root_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, char **segs,
+                           size_t nsegs, cd_rest_response_t *resp);
+void cd_rest_connectors_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
+                                 char **segs, size_t nsegs, cd_rest_response_t *resp);
+void cd_rest_plugins_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, char **segs,
+                              size_t nsegs, cd_rest_response_t *resp);
+void cd_rest_loggers_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, char **segs,
+                              size_t nsegs, cd_rest_response_t *resp);
+/** @brief After a route matched: 405 unless the method is in @p allowed (NULL-ended),
+ *  then 415/406 for the JSON media types. @returns true to go on. */
+bool cd_rest_method_ok(const cd_rest_request_t *req, const char *const *allowed,
+                       cd_rest_response_t *resp);
+/** @brief 404 "HTTP 404 Not Found" / 405 "HTTP 405 Method Not Allowed". */
+void cd_rest_not_found(cd_rest_response_t *resp);
+void cd_rest_not_allowed(cd_rest_response_t *resp);
+/** @brief 503 when no herder is attached; @returns true if it answered. */
+bool cd_rest_no_herder(const cd_rest_ctx_t *ctx, cd_rest_response_t *resp);
+
+/* ---- the server without a worker config (rest_server.c) ---- */
+typedef struct cd_rest_listener_spec_s {
+    bool https;
+    const char *host; /**< "" or NULL = every interface */
+    int port;         /**< 0 = any free port */
+    bool regular;     /**< serves the regular resources */
+    bool admin;       /**< serves /admin */
+} cd_rest_listener_spec_t;
+
+typedef struct cd_rest_server_opts_s {
+    const cd_rest_listener_spec_t *listeners;
+    size_t nlisteners;
+    const char *tls_cert_pem;     /**< PEM certificate chain (text) for https listeners */
+    const char *tls_key_pem;      /**< PEM private key (text) */
+    const char *tls_key_password; /**< NULL if the key is not encrypted */
+    bool topic_tracking_enable;
+    bool topic_tracking_allow_reset;
+    size_t max_body; /**< 0 = CD_REST_MAX_BODY */
+} cd_rest_server_opts_t;
+
+cd_rest_server_t *cd_rest_server_start_opts(const cd_rest_server_opts_t *opts, char *errstr,
+                                            size_t errstr_size);
+/** @returns the bound port of listener @p i (in the order given), -1 if out of range. */
+int cd_rest_server_listener_port(const cd_rest_server_t *server, size_t i);
+
+#endif

@@ -1,0 +1,479 @@
+/*
+ * connector_config.c - connector-config definitions and validation
+ * (ConnectorConfig.enrich, AbstractHerder.validateConnectorConfig,
+ * ConfigKeyInfo / ConfigInfos JSON of Kafka Connect 4.3).
+ *
+ * The definition of a connector's config is: the common framework keys, the
+ * source- or sink-only keys, the keys that enrichment adds for each alias in
+ * "transforms" and "predicates" (<prefix>.<alias>.type and
+ * <prefix>.<alias>.plugin.version), then the plugin's own keys. Validation
+ * runs cd_config_validate on the framework part and on the plugin part,
+ * adds the sink topic checks, and prints ConfigInfos in Java's order. See
+ * docs/modules/connector-config.md for what differs from Java.
+ */
+#include "worker/connector_config_internal.h"
+
+#include "util/properties.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *cd_connector_type_name(cd_connector_type_t type)
+{
+    return type == CD_CONNECTOR_SINK ? "sink" : "source";
+}
+
+/* ------------------------------------------------------------------ */
+/* Validators of the framework tables                                  */
+/* ------------------------------------------------------------------ */
+
+int cd_cc_name_validator(const char *name, const cd_config_value_t *value, char *errstr,
+                         size_t errstr_size)
+{
+    if (value->is_null || value->s[0] == '\0') {
+        snprintf(errstr, errstr_size, "Invalid value %s for configuration %s: %s",
+                 value->is_null ? "null" : "", name, "String may not be empty");
+        return -1;
+    }
+    for (const unsigned char *p = (const unsigned char *)value->s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7F || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)) {
+            snprintf(errstr, errstr_size,
+                     "Invalid value %s for configuration %s: String may not contain control "
+                     "sequences but had the following ASCII control characters: ",
+                     value->s, name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int cd_cc_alias_validator(const char *name, const cd_config_value_t *value, char *errstr,
+                          size_t errstr_size)
+{
+    if (value->is_null) {
+        snprintf(errstr, errstr_size, "Invalid value null for configuration %s: %s", name,
+                 "entry must be non null");
+        return -1;
+    }
+    for (size_t i = 0; i < value->list_count; i++)
+        for (size_t j = i + 1; j < value->list_count; j++)
+            if (strcmp(value->list[i], value->list[j]) == 0) {
+                char *shown = cd_config_value_to_java_string(value);
+                snprintf(errstr, errstr_size, "Invalid value %s for configuration %s: %s", shown,
+                         name, "Duplicate alias provided.");
+                free(shown);
+                return -1;
+            }
+    return 0;
+}
+
+int cd_cc_non_negative_or_null(const char *name, const cd_config_value_t *value, char *errstr,
+                               size_t errstr_size)
+{
+    if (!value->is_null && value->i < 0) {
+        snprintf(errstr, errstr_size,
+                 "Invalid value %lld for configuration %s: Value must be at least 0",
+                 (long long)value->i, name);
+        return -1;
+    }
+    return 0;
+}
+
+int cd_cc_regex_validator(const char *name, const cd_config_value_t *value, char *errstr,
+                          size_t errstr_size)
+{
+    (void)name;
+    (void)value;
+    (void)errstr;
+    (void)errstr_size;
+    return 0; /* java.util.regex syntax is not checked (docs/modules/connector-config.md) */
+}
+
+/* ------------------------------------------------------------------ */
+/* Definitions                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Aliases of a list key as ConfigDef parses it (trimmed, split, de-duplicated). */
+static size_t aliases_of(const cd_properties_t *props, const char *key, char ***out)
+{
+    static const cd_config_key_t list_key = {.name = "aliases", .type = CD_CONFIG_LIST};
+    cd_config_value_t v;
+    const char *raw = props ? cd_properties_get(props, key) : NULL;
+    char **names = NULL;
+    size_t n = 0;
+    char err[256];
+    *out = NULL;
+    if (!raw || cd_config_parse_value(&list_key, raw, &v, err, sizeof(err)) != 0)
+        return 0;
+    names = calloc(v.list_count + 1, sizeof(char *));
+    for (size_t i = 0; names && i < v.list_count; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < n && !seen; j++)
+            seen = strcmp(names[j], v.list[i]) == 0;
+        if (!seen && v.list[i][0])
+            names[n++] = strdup(v.list[i]);
+    }
+    cd_config_value_clear(&v);
+    *out = names;
+    return n;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* ConnectorConfig.enrich: <prefix>.<alias>.type and .plugin.version per alias. */
+static void enrich(cd_config_def_t *def, const cd_properties_t *props, const char *prefix,
+                   const char *kind, const char *group_title)
+{
+    char **aliases;
+    size_t n = aliases_of(props, prefix, &aliases);
+    for (size_t i = 0; i < n; i++) {
+        char name[512], doc[512], group[512], display[512];
+        cd_config_key_t k = {0};
+        snprintf(group, sizeof(group), "%s: %s", group_title, aliases[i]);
+        snprintf(name, sizeof(name), "%s.%s.type", prefix, aliases[i]);
+        snprintf(doc, sizeof(doc), "Class for the '%s' %s.", aliases[i], kind);
+        snprintf(display, sizeof(display), "%s type for %s",
+                 group_title[0] == 'T' ? "Transformation" : "Predicate", aliases[i]);
+        k.name = name;
+        k.type = CD_CONFIG_CLASS;
+        k.default_value = CD_NO_DEFAULT;
+        k.importance = CD_IMPORTANCE_HIGH;
+        k.documentation = doc;
+        k.group = group;
+        k.order_in_group = 0;
+        k.width = CD_WIDTH_LONG;
+        k.display_name = display;
+        cd_config_def_add_copy(def, &k);
+        snprintf(name, sizeof(name), "%s.%s.plugin.version", prefix, aliases[i]);
+        snprintf(doc, sizeof(doc), "Version of the '%s' %s.", aliases[i], kind);
+        snprintf(display, sizeof(display), "%s version for %s",
+                 group_title[0] == 'T' ? "Transformation" : "Predicate", aliases[i]);
+        k.type = CD_CONFIG_STRING;
+        k.default_value = NULL;
+        k.order_in_group = 1;
+        cd_config_def_add_copy(def, &k);
+    }
+    free_names(aliases, n);
+}
+
+/* The framework part of the definition (no plugin keys). */
+static cd_config_def_t *framework_def_new(const cd_connector_plugin_t *plugin,
+                                          const cd_properties_t *props)
+{
+    cd_config_def_t *def = cd_config_def_new();
+    cd_config_def_add_table(def, cd_connector_config_keys);
+    if (plugin && plugin->version) {
+        cd_config_key_t k = *cd_config_def_find(def, "connector.plugin.version");
+        k.default_value = plugin->version;
+        cd_config_def_add_copy(def, &k);
+    }
+    if (!plugin || plugin->type == CD_CONNECTOR_SOURCE)
+        cd_config_def_add_table(def, cd_source_connector_config_keys);
+    else
+        cd_config_def_add_table(def, cd_sink_connector_config_keys);
+    enrich(def, props, "transforms", "transformation", "Transforms");
+    enrich(def, props, "predicates", "predicate", "Predicates");
+    return def;
+}
+
+cd_config_def_t *cd_connector_config_def_new(const cd_connector_plugin_t *plugin,
+                                             const cd_properties_t *props)
+{
+    cd_config_def_t *def = framework_def_new(plugin, props);
+    if (plugin && plugin->config_keys)
+        cd_config_def_add_table(def, plugin->config_keys);
+    return def;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON entities                                                       */
+/* ------------------------------------------------------------------ */
+
+json_t *cd_config_key_info_json(const cd_config_key_t *key)
+{
+    json_t *o = json_object();
+    json_t *deps = json_array();
+    bool required = key->default_value == CD_NO_DEFAULT;
+    json_object_set_new(o, "name", json_string(key->name));
+    json_object_set_new(o, "type", json_string(cd_config_type_name(key->type)));
+    json_object_set_new(o, "required", json_boolean(required));
+    if (required || !key->default_value) {
+        json_object_set_new(o, "default_value", json_null());
+    } else {
+        /* ConfigDef.convertToString of the parsed default. */
+        cd_config_value_t v;
+        char err[256];
+        cd_config_key_t plain = *key;
+        plain.validator.kind = CD_VALIDATOR_NONE;
+        if (cd_config_parse_value(&plain, key->default_value, &v, err, sizeof(err)) == 0) {
+            char *s = cd_config_value_convert_to_string(&v);
+            json_object_set_new(o, "default_value", s ? json_string(s) : json_null());
+            free(s);
+            cd_config_value_clear(&v);
+        } else {
+            json_object_set_new(o, "default_value", json_string(key->default_value));
+        }
+    }
+    json_object_set_new(o, "importance", json_string(cd_config_importance_name(key->importance)));
+    json_object_set_new(o, "documentation",
+                        key->documentation ? json_string(key->documentation) : json_null());
+    json_object_set_new(o, "group", key->group ? json_string(key->group) : json_null());
+    json_object_set_new(o, "order_in_group", json_integer(key->order_in_group));
+    json_object_set_new(o, "width", json_string(cd_config_width_name(key->width)));
+    json_object_set_new(o, "display_name",
+                        json_string(key->display_name ? key->display_name : key->name));
+    for (size_t i = 0; key->dependents && key->dependents[i]; i++)
+        json_array_append_new(deps, json_string(key->dependents[i]));
+    json_object_set_new(o, "dependents", deps);
+    return o;
+}
+
+json_t *cd_connector_plugin_config_json(const cd_connector_plugin_t *plugin)
+{
+    json_t *arr = json_array();
+    cd_config_def_t *def = framework_def_new(plugin, NULL);
+    for (size_t i = 0; plugin->config_keys && plugin->config_keys[i].name; i++)
+        if (!plugin->config_keys[i].internal)
+            json_array_append_new(arr, cd_config_key_info_json(&plugin->config_keys[i]));
+    for (size_t i = 0; i < cd_config_def_count(def); i++)
+        json_array_append_new(arr, cd_config_key_info_json(cd_config_def_at(def, i)));
+    cd_config_def_destroy(def);
+    return arr;
+}
+
+static json_t *value_info_json(const cd_config_result_t *r)
+{
+    json_t *o = json_object();
+    json_t *rec = json_array(), *errs = json_array();
+    json_object_set_new(o, "name", json_string(r->name));
+    json_object_set_new(o, "value", r->value ? json_string(r->value) : json_null());
+    for (size_t i = 0; i < r->recommended_count; i++)
+        json_array_append_new(rec, json_string(r->recommended_values[i]));
+    for (size_t i = 0; i < r->error_count; i++)
+        json_array_append_new(errs, json_string(r->errors[i]));
+    json_object_set_new(o, "recommended_values", rec);
+    json_object_set_new(o, "errors", errs);
+    json_object_set_new(o, "visible", json_boolean(r->visible));
+    return o;
+}
+
+static void append_results(json_t *configs, const cd_config_def_t *def,
+                           cd_config_results_t *results, size_t *errors)
+{
+    for (size_t i = 0; i < cd_config_def_count(def); i++) {
+        const cd_config_key_t *k = cd_config_def_at(def, i);
+        cd_config_result_t *r = cd_config_results_find(results, k->name);
+        json_t *info = json_object();
+        if (k->internal || !r) {
+            json_decref(info);
+            continue;
+        }
+        *errors += r->error_count;
+        json_object_set_new(info, "definition", cd_config_key_info_json(k));
+        json_object_set_new(info, "value", value_info_json(r));
+        json_array_append_new(configs, info);
+    }
+}
+
+/* SinkConnectorConfig.validate: topics vs topics.regex, and the DLQ topic. */
+static void sink_checks(const cd_properties_t *props, cd_config_results_t *results)
+{
+    const char *topics = cd_properties_get(props, "topics");
+    const char *regex = cd_properties_get(props, "topics.regex");
+    const char *dlq = cd_properties_get(props, "errors.deadletterqueue.topic.name");
+    bool has_topics = topics && topics[strspn(topics, " \t\r\n\f\v")];
+    bool has_regex = regex && regex[strspn(regex, " \t\r\n\f\v")];
+    cd_config_result_t *rt = cd_config_results_find(results, "topics");
+    cd_config_result_t *rr = cd_config_results_find(results, "topics.regex");
+    if (has_topics && has_regex) {
+        const char *m = "topics and topics.regex are mutually exclusive options, but both are set.";
+        cd_config_result_add_error(rt, m);
+        cd_config_result_add_error(rr, m);
+    } else if (!has_topics && !has_regex) {
+        const char *m = "Must configure one of topics or topics.regex";
+        cd_config_result_add_error(rt, m);
+        cd_config_result_add_error(rr, m);
+    }
+    if (has_topics && dlq && dlq[0]) {
+        static const cd_config_key_t list_key = {.name = "topics", .type = CD_CONFIG_LIST};
+        cd_config_value_t v;
+        char err[256];
+        if (cd_config_parse_value(&list_key, topics, &v, err, sizeof(err)) == 0) {
+            char dlq_trim[512];
+            snprintf(dlq_trim, sizeof(dlq_trim), "%s", dlq);
+            for (size_t i = 0; i < v.list_count; i++) {
+                if (strcmp(v.list[i], dlq_trim) == 0) {
+                    char *shown = cd_config_value_to_java_string(&v);
+                    char *msg = malloc(strlen(shown) + strlen(dlq) + 128);
+                    sprintf(msg,
+                            "The DLQ topic '%s' may not be included in the list of topics "
+                            "('topics=%s') consumed by the connector",
+                            dlq, shown);
+                    cd_config_result_add_error(rt, msg);
+                    free(msg);
+                    free(shown);
+                    break;
+                }
+            }
+            cd_config_value_clear(&v);
+        }
+    }
+}
+
+/* No transformation or predicate plugins exist yet: every class named is unknown. */
+static void unknown_alias_classes(const cd_config_def_t *def, cd_config_results_t *results)
+{
+    for (size_t i = 0; i < cd_config_def_count(def); i++) {
+        const cd_config_key_t *k = cd_config_def_at(def, i);
+        cd_config_result_t *r;
+        size_t n = strlen(k->name);
+        if (k->type != CD_CONFIG_CLASS || n < 5 || strcmp(k->name + n - 5, ".type") != 0)
+            continue;
+        if (strncmp(k->name, "transforms.", 11) != 0 && strncmp(k->name, "predicates.", 11) != 0)
+            continue;
+        r = cd_config_results_find(results, k->name);
+        if (r && r->value && r->error_count == 0) {
+            char *msg = malloc(2 * strlen(r->value) + strlen(k->name) + 96);
+            sprintf(msg, "Invalid value %s for configuration %s: Class %s could not be found.",
+                    r->value, k->name, r->value);
+            cd_config_result_add_error(r, msg);
+            free(msg);
+            free(r->value);
+            r->value = NULL;
+        }
+    }
+}
+
+json_t *cd_connector_config_validate_plugin(const cd_connector_plugin_t *plugin,
+                                            const cd_properties_t *props, int *http_status,
+                                            char *errstr, size_t errstr_size)
+{
+    cd_config_def_t *fw = framework_def_new(plugin, props);
+    cd_config_def_t *pd = cd_config_def_new();
+    cd_config_results_t *fr, *pr;
+    json_t *out, *configs = json_array(), *groups = json_array();
+    size_t errors = 0, ng = 0;
+    const char *const *g;
+    (void)http_status;
+    (void)errstr;
+    (void)errstr_size;
+    if (plugin->config_keys)
+        cd_config_def_add_table(pd, plugin->config_keys);
+    fr = cd_config_validate(fw, props);
+    pr = cd_config_validate(pd, props);
+    if (plugin->type == CD_CONNECTOR_SINK)
+        sink_checks(props, fr);
+    unknown_alias_classes(fw, fr);
+    if (plugin->validate) {
+        char err[1024] = "";
+        if (plugin->validate(props, pr, err, sizeof(err)) != 0) {
+            cd_config_results_destroy(fr);
+            cd_config_results_destroy(pr);
+            cd_config_def_destroy(fw);
+            cd_config_def_destroy(pd);
+            json_decref(configs);
+            json_decref(groups);
+            if (http_status)
+                *http_status = 500;
+            snprintf(errstr, errstr_size, "%s", err);
+            return NULL;
+        }
+    }
+    append_results(configs, fw, fr, &errors);
+    append_results(configs, pd, pr, &errors);
+    /* Client overrides: listed without a definition (prefixedConfigInfos). */
+    for (size_t i = 0; i < cd_properties_count(props); i++) {
+        const char *k = cd_properties_key_at(props, i);
+        static const char *const prefixes[] = {"producer.override.", "consumer.override.",
+                                               "admin.override.", NULL};
+        for (size_t p = 0; prefixes[p]; p++) {
+            if (strncmp(k, prefixes[p], strlen(prefixes[p])) == 0) {
+                cd_config_result_t r = {.name = (char *)k,
+                                        .value = (char *)cd_properties_value_at(props, i),
+                                        .visible = true};
+                json_t *info = json_object();
+                json_object_set_new(info, "definition", json_null());
+                json_object_set_new(info, "value", value_info_json(&r));
+                json_array_append_new(configs, info);
+            }
+        }
+    }
+    g = cd_config_def_groups(fw, &ng);
+    for (size_t i = 0; i < ng; i++)
+        json_array_append_new(groups, json_string(g[i]));
+    g = cd_config_def_groups(pd, &ng);
+    for (size_t i = 0; i < ng; i++)
+        json_array_append_new(groups, json_string(g[i]));
+    out = json_object();
+    json_object_set_new(out, "name", json_string(cd_properties_get(props, "connector.class")));
+    json_object_set_new(out, "error_count", json_integer((json_int_t)errors));
+    json_object_set_new(out, "groups", groups);
+    json_object_set_new(out, "configs", configs);
+    cd_config_results_destroy(fr);
+    cd_config_results_destroy(pr);
+    cd_config_def_destroy(fw);
+    cd_config_def_destroy(pd);
+    return out;
+}
+
+int cd_config_infos_error_count(const json_t *config_infos)
+{
+    return (int)json_integer_value(json_object_get(config_infos, "error_count"));
+}
+
+char *cd_config_infos_error_message(const json_t *config_infos)
+{
+    json_t *configs = json_object_get(config_infos, "configs");
+    int n = cd_config_infos_error_count(config_infos);
+    size_t cap = 256, len;
+    char *out = malloc(cap);
+    size_t i;
+    json_t *c;
+    if (!out)
+        return NULL;
+    len = (size_t)snprintf(out, cap,
+                           "Connector configuration is invalid and contains the following %d "
+                           "error(s):\n",
+                           n);
+    json_array_foreach(configs, i, c)
+    {
+        json_t *errs = json_object_get(json_object_get(c, "value"), "errors");
+        size_t j;
+        json_t *e;
+        json_array_foreach(errs, j, e)
+        {
+            const char *s = json_string_value(e);
+            size_t need = strlen(s) + 2;
+            if (len + need + 1 > cap) {
+                char *grown;
+                while (len + need + 1 > cap)
+                    cap *= 2;
+                grown = realloc(out, cap);
+                if (!grown) {
+                    free(out);
+                    return NULL;
+                }
+                out = grown;
+            }
+            len += (size_t)snprintf(out + len, cap - len, "%s\n", s);
+        }
+    }
+    {
+        const char *tail = "You can also find the above list of errors at the endpoint "
+                           "`/connector-plugins/{connectorType}/config/validate`";
+        char *grown = realloc(out, len + strlen(tail) + 1);
+        if (!grown) {
+            free(out);
+            return NULL;
+        }
+        out = grown;
+        strcpy(out + len, tail);
+    }
+    return out;
+}
