@@ -105,6 +105,9 @@ fetch_kafka() {
 unpack_apicurio() {
   local tmp=$1
   say "mvn dependency:unpack io.apicurio:apicurio-registry-app:$apicurio_version:tar.gz:all (~160 MB)"
+  # The unpack goal skips artifacts its markers say were unpacked before, even
+  # into another directory: forget them so a re-fetch really unpacks.
+  rm -rf "$(dirname "${BASH_SOURCE[0]}")/target/dependency-maven-plugin-markers"
   mvn_run -q dependency:unpack@apicurio \
     -Dapicurio.version="$apicurio_version" -Dpeers.apicurio.dir="$tmp/unpacked" ||
     die "maven could not fetch/unpack apicurio-registry-app $apicurio_version"

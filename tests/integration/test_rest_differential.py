@@ -1,0 +1,353 @@
+"""Differential REST tests: each scenario runs on the Java 4.3.1 standalone worker and on connectd
+(`connectd standalone`), both on the session broker, and the normalised answers must be equal.
+
+The scenarios are data (SCENARIOS below; the runner and every normalisation are documented in
+difftest.py). The Java side always runs and must answer each step's `expect` status, which
+proves the scenario; the connectd side is xfailed only while `connectd standalone` still exits
+with "not implemented" (CONNECTD_DIFF_SIDES=java runs only Java on purpose).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from difftest import diff_results, run_scenario
+from harness.peers import (
+    ConnectdWorker,
+    JavaStandaloneWorker,
+    PeerMissing,
+    PeerStartError,
+    connectd_standalone_unsupported,
+)
+
+pytestmark = [pytest.mark.peer_kafka, pytest.mark.peer_standalone]
+
+SOURCE = {"connector.class": "FileStreamSource", "file": "{in}", "topic": "{topic}",
+          "tasks.max": "1"}
+SOURCE_FQCN = {**SOURCE, "connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector"}
+SINK = {"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+        "file": "{out}", "topics": "{topic}", "tasks.max": "1"}
+VALIDATE_SOURCE = "/connector-plugins/FileStreamSourceConnector/config/validate"
+
+
+def create(config=None, name="{name}", expect=201, expect_status=None, **extra):
+    return {"call": "POST /connectors", "body": {"name": name, "config": {**(config or SOURCE)},
+                                                  **extra}, "expect": expect_status or expect}
+
+
+def wait(until, name="{name}", timeout=30):
+    return {"wait": f"GET /connectors/{name}/status", "until": until, "timeout": timeout}
+
+
+def get(path, expect=200, **extra):
+    return {"call": f"GET {path}", "expect": expect, **extra}
+
+
+SCENARIOS: list[dict] = [
+    # ------------------------------------------------------------------ §2.1 root
+    {"id": "root", "steps": [get("/"), get("/health")]},
+    # ------------------------------------------------------------------ §2.4 plugins
+    {"id": "plugins", "steps": [
+        get("/connector-plugins"),
+        get("/connector-plugins?connectorsOnly=true"),
+        get("/connector-plugins/FileStreamSourceConnector/config"),
+        get("/connector-plugins/FileStreamSource/config"),
+        get("/connector-plugins/org.apache.kafka.connect.file.FileStreamSinkConnector/config"),
+    ]},
+    {"id": "plugins-all", "steps": [get("/connector-plugins?connectorsOnly=false")]},
+    {"id": "validate", "steps": [
+        {"call": f"PUT {VALIDATE_SOURCE}", "body": SOURCE, "expect": 200},
+        {"call": f"PUT {VALIDATE_SOURCE}", "body": {**SOURCE, "tasks.max": "0", "topic": None},
+         "expect": 200},
+        {"call": f"PUT {VALIDATE_SOURCE}", "body": {"connector.class": "FileStreamSource",
+                                                   "tasks.max": "0"}, "expect": 200},
+        {"call": "PUT /connector-plugins/FileStreamSinkConnector/config/validate",
+         "body": {**SINK, "topics.regex": "x.*"}, "expect": 200},
+        {"call": "PUT /connector-plugins/FileStreamSinkConnector/config/validate", "body": SOURCE,
+         "expect": 400},
+        {"call": f"PUT {VALIDATE_SOURCE}", "body": {"topic": "{topic}"}, "expect": 500},
+    ]},
+    {"id": "unknown-plugin", "steps": [
+        get("/connector-plugins/NoSuchConnector/config", expect=404),
+        {"call": "PUT /connector-plugins/NoSuchConnector/config/validate",
+         "body": {"connector.class": "NoSuchConnector"}, "expect": 500},
+        create({**SOURCE, "connector.class": "com.example.NoSuchConnector"}, expect=400),
+    ]},
+    # ------------------------------------------------------------------ §2.2 connectors
+    {"id": "source-lifecycle", "steps": [
+        create(),
+        wait("tasks RUNNING"),
+        get("/connectors", only_run=True),
+        get("/connectors?expand=status", only_run=True),
+        get("/connectors?expand=info", only_run=True),
+        get("/connectors?expand=status&expand=info", only_run=True),
+        get("/connectors/{name}"),
+        get("/connectors/{name}/config"),
+        get("/connectors/{name}/status"),
+        get("/connectors/{name}/tasks"),
+        get("/connectors/{name}/tasks/0/status"),
+        get("/connectors/{name}/topics"),
+        {"call": "PUT /connectors/{name}/topics/reset", "expect": 202},
+        get("/connectors/{name}/tasks-config", expect=404),
+        {"call": "DELETE /connectors/{name}", "expect": 204},
+        get("/connectors/{name}", expect=404),
+        get("/connectors/{name}/status", expect=404),
+    ]},
+    {"id": "sink-lifecycle", "steps": [
+        create(SINK),
+        wait("tasks RUNNING"),
+        get("/connectors/{name}"),
+        get("/connectors/{name}/status"),
+        get("/connectors/{name}/tasks"),
+        {"call": "DELETE /connectors/{name}", "expect": 204},
+    ]},
+    {"id": "config-put-patch", "steps": [
+        {"call": "PUT /connectors/{name}/config", "body": SOURCE_FQCN, "expect": 201},
+        wait("tasks RUNNING"),
+        {"call": "PUT /connectors/{name}/config", "body": {**SOURCE_FQCN, "batch.size": "100"},
+         "expect": 200},
+        {"call": "PATCH /connectors/{name}/config", "body": {"batch.size": None,
+                                                              "tasks.max": "2"}, "expect": 200},
+        get("/connectors/{name}/config"),
+        {"call": "PUT /connectors/{name}/config", "body": {**SOURCE, "name": "{name2}"},
+         "expect": 400},
+        {"call": "PATCH /connectors/{name2}/config", "body": {"tasks.max": "1"}, "expect": 404},
+        {"call": "PUT /connectors/{name}/config", "body": {**SOURCE, "tasks.max": "-1"},
+         "expect": 400},
+        {"call": "PUT /connectors/{name2}/config", "body": {"topic": "{topic}"}, "expect": 400},
+    ]},
+    {"id": "initial-state", "steps": [
+        create(initial_state="PAUSED"),
+        wait(lambda b: b.get("connector", {}).get("state") == "PAUSED"),
+        get("/connectors/{name}/status"),
+        create(name="{name2}", initial_state="stopped"),
+        wait("connector STOPPED", name="{name2}"),
+        get("/connectors/{name2}/status"),
+        get("/connectors/{name2}/tasks"),
+        create({**SOURCE, "topic": "{topic2}"}, name="{token}-bad", expect=400,
+               initial_state="SLEEPING", expect_status=500),
+    ]},
+    {"id": "pause-resume", "steps": [
+        create(),
+        wait("tasks RUNNING"),
+        {"call": "PUT /connectors/{name}/pause", "expect": 202},
+        wait("tasks PAUSED"),
+        get("/connectors/{name}/status"),
+        {"call": "PUT /connectors/{name}/resume", "expect": 202},
+        wait("tasks RUNNING"),
+        get("/connectors/{name}/status"),
+    ]},
+    {"id": "restart", "steps": [
+        create(),
+        wait("tasks RUNNING"),
+        {"call": "POST /connectors/{name}/restart", "expect": 204},
+        wait("tasks RUNNING"),
+        {"call": "POST /connectors/{name}/restart?includeTasks=true&onlyFailed=false",
+         "expect": 202},
+        wait("tasks RUNNING"),
+        {"call": "POST /connectors/{name}/restart?includeTasks=true&onlyFailed=true",
+         "expect": 202},
+        wait("tasks RUNNING"),
+        {"call": "POST /connectors/{name}/tasks/0/restart", "expect": 204},
+        wait("tasks RUNNING"),
+        get("/connectors/{name}/tasks/7/status", expect=404),
+    ]},
+    # ------------------------------------------------------------------ §2.3 offsets
+    {"id": "source-offsets", "steps": [
+        create(),
+        {"wait": "GET /connectors/{name}/offsets", "until": "offsets read all input"},
+        get("/connectors/{name}/offsets"),
+        {"call": "PATCH /connectors/{name}/offsets", "expect": 400,
+         "body": {"offsets": [{"partition": {"filename": "{in}"}, "offset": {"position": 6}}]}},
+        {"call": "DELETE /connectors/{name}/offsets", "expect": 400},
+        {"call": "PUT /connectors/{name}/stop", "expect": 204},
+        wait("connector STOPPED"),
+        get("/connectors/{name}/status"),
+        get("/connectors/{name}/offsets"),
+        {"call": "PATCH /connectors/{name}/offsets", "expect": 200,
+         "body": {"offsets": [{"partition": {"filename": "{in}"}, "offset": {"position": 6}}]}},
+        get("/connectors/{name}/offsets"),
+        {"call": "PATCH /connectors/{name}/offsets", "expect": 400, "body": {"offsets": []}},
+        {"call": "PATCH /connectors/{name}/offsets", "expect": 400, "body": {}},
+        {"call": "DELETE /connectors/{name}/offsets", "expect": 200},
+        {"wait": "GET /connectors/{name}/offsets", "until": "offsets empty"},
+        get("/connectors/{name}/offsets"),
+        {"call": "PUT /connectors/{name}/resume", "expect": 202},
+        wait("tasks RUNNING"),
+    ]},
+    {"id": "sink-offsets", "steps": [
+        {"create_topic": "{topic}"},
+        create(SINK, initial_state="STOPPED"),
+        wait("connector STOPPED"),
+        get("/connectors/{name}/offsets"),
+        {"call": "PATCH /connectors/{name}/offsets", "expect": 200, "body": {"offsets": [
+            {"partition": {"kafka_topic": "{topic}", "kafka_partition": 0},
+             "offset": {"kafka_offset": 5}}]}},
+        get("/connectors/{name}/offsets"),
+        {"call": "PATCH /connectors/{name}/offsets", "expect": 400, "body": {"offsets": [
+            {"partition": {"kafka_topic": "{topic}"}, "offset": {"kafka_offset": 5}}]}},
+        {"call": "PATCH /connectors/{name}/offsets", "expect": 400, "body": {"offsets": [
+            {"partition": {"kafka_topic": "{topic}", "kafka_partition": 0},
+             "offset": {"kafka_offset": "five"}}]}},
+        {"call": "DELETE /connectors/{name}/offsets", "expect": 200},
+        get("/connectors/{name}/offsets"),
+        get("/connectors/{name2}/offsets", expect=404),
+    ]},
+    # ------------------------------------------------------------------ §2.5 loggers
+    {"id": "loggers", "steps": [
+        get("/admin/loggers/root"),
+        get("/admin/loggers/{token}.demo", expect=404),
+        {"call": "PUT /admin/loggers/{token}.demo", "body": {"level": "DEBUG"}, "expect": 200},
+        get("/admin/loggers/{token}.demo"),
+        {"call": "PUT /admin/loggers/{token}.demo.child", "body": {"level": "trace"},
+         "expect": 200},
+        {"call": "PUT /admin/loggers/{token}.demo", "body": {"level": "WARN"}, "expect": 200},
+        get("/admin/loggers/{token}.demo.child"),
+        get("/admin/loggers", loggers=True),
+        {"call": "PUT /admin/loggers/{token}.demo?scope=worker", "body": {"level": "INFO"},
+         "expect": 200},
+        {"call": "PUT /admin/loggers/{token}.demo?scope=sideways", "body": {"level": "INFO"},
+         "expect": 200},
+        {"call": "PUT /admin/loggers/{token}.demo", "body": {"level": "LOUD"}, "expect": 404},
+        {"call": "PUT /admin/loggers/{token}.demo", "body": {}, "expect": 400},
+    ]},
+    # ------------------------------------------------------------------ errors
+    {"id": "unknown-connector", "steps": [
+        get("/connectors/{name}", expect=404),
+        get("/connectors/{name}/config", expect=404),
+        get("/connectors/{name}/status", expect=404),
+        get("/connectors/{name}/tasks", expect=404),
+        get("/connectors/{name}/tasks/0/status", expect=404),
+        get("/connectors/{name}/topics"),
+        get("/connectors/{name}/offsets", expect=404),
+        {"call": "PUT /connectors/{name}/pause", "expect": 404},
+        {"call": "PUT /connectors/{name}/resume", "expect": 404},
+        {"call": "PUT /connectors/{name}/stop", "expect": 500},
+        # Java: NullPointerException text; only the status is compared
+        {"call": "POST /connectors/{name}/restart", "expect": 500, "compare": "status"},
+        {"call": "POST /connectors/{name}/tasks/0/restart", "expect": 500},
+        {"call": "DELETE /connectors/{name}", "expect": 404},
+        {"call": "DELETE /connectors/{name}/offsets", "expect": 404},
+    ]},
+    {"id": "create-errors", "steps": [
+        create(),
+        create(expect=409),
+        create({"topic": "{topic}"}, name="{name2}", expect=400),
+        create({**SOURCE, "name": "{token}-other"}, name="{name2}", expect=400),
+        create({**SOURCE, "tasks.max": "0", "topic": None}, name="{name2}", expect=400),
+        create({"connector.class": "FileStreamSource", "tasks.max": "0"}, name="{name2}",
+               expect=400),
+        {"call": "POST /connectors", "body": {"config": SOURCE}, "expect": 400},
+        {"call": "POST /connectors", "body": {"name": "  ", "config": SOURCE}, "expect": 400},
+        # Java: NullPointerException text; only the status is compared
+        {"call": "POST /connectors", "body": {"name": "{name2}"}, "expect": 500,
+         "compare": "status"},
+    ]},
+    {"id": "bad-json", "steps": [
+        {"call": "POST /connectors", "raw": b'{"name": "{name}", "config": {', "expect": 500},
+        {"call": "POST /connectors", "raw": b"{bad", "expect": 500},
+        {"call": "PUT /connectors/{name}/config", "raw": b"[1,2]", "expect": 500},
+        {"call": "POST /connectors", "raw": b"", "expect": 500, "compare": "status"},
+    ]},
+    {"id": "content-type", "steps": [
+        {"call": "POST /connectors", "raw": b'{"name":"{name}","config":{}}',
+         "content_type": "text/plain", "expect": 415},
+        {"call": "POST /connectors", "raw": b'{"name":"{name}","config":{}}',
+         "content_type": None, "expect": 415},
+        {"call": "PUT /connectors/{name}/config", "raw": b"name={name}",
+         "content_type": "application/x-www-form-urlencoded", "expect": 415},
+    ]},
+    {"id": "invalid-utf8", "steps": [
+        {"call": "POST /connectors", "expect": 500,
+         "raw": b'{"name":"\xff\xfe{token}","config":{"connector.class":"FileStreamSource"}}'},
+        {"call": f"PUT {VALIDATE_SOURCE}", "expect": 500,
+         "raw": b'{"connector.class":"FileStreamSource","topic":"\xc3\x28"}'},
+    ]},
+    {"id": "path-traversal", "steps": [
+        get("/connectors/..%2F..%2Fetc%2Fpasswd", expect=400),
+        get("/connectors/{name}%2F..%2F..%2Fconnectors", expect=400),
+        get("/connector-plugins/..%2F..%2Fconnectors/config", expect=400),
+        get("/connectors/../connectors", expect=404),
+        create(name="../{name}"),
+        get("/connectors", only_run=True),
+    ]},
+    {"id": "huge-body", "steps": [
+        {"call": f"PUT {VALIDATE_SOURCE}", "body": {**SOURCE, "batch.size": "x" * (4 << 20)},
+         "expect": 200},
+        create({**SOURCE, "padding": "y" * (2 << 20)}, expect=201),
+        get("/connectors/{name}/config"),
+    ]},
+    {"id": "http-errors", "steps": [
+        get("/no/such/path", expect=404),
+        {"call": "DELETE /connector-plugins", "expect": 405},
+        {"call": "POST /connectors/{name}/pause", "expect": 405},
+    ]},
+]
+
+SCENARIO_IDS = [s["id"] for s in SCENARIOS]
+assert len(set(SCENARIO_IDS)) == len(SCENARIO_IDS), "scenario ids must be unique"
+
+
+def _sides() -> list[str]:
+    return [s for s in os.environ.get("CONNECTD_DIFF_SIDES", "java,connectd").split(",") if s]
+
+
+@pytest.fixture(scope="module")
+def java_worker(kafka, peers_work_dir: Path) -> Iterator[JavaStandaloneWorker]:
+    try:
+        worker = JavaStandaloneWorker.start(peers_work_dir, kafka.bootstrap, name="diff-java")
+    except (PeerMissing, PeerStartError) as error:
+        pytest.fail(str(error), pytrace=False)
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture(scope="module")
+def connectd_worker(kafka, peers_work_dir: Path, build_dir: Path):
+    """The connectd standalone worker, or the reason it cannot run yet (a string)."""
+    if "connectd" not in _sides():
+        yield "connectd side disabled (CONNECTD_DIFF_SIDES)"
+        return
+    try:
+        unsupported = connectd_standalone_unsupported(build_dir)
+    except PeerMissing as error:
+        pytest.fail(str(error), pytrace=False)
+    if unsupported:
+        yield f"connectd standalone mode not implemented yet: {unsupported}"
+        return
+    try:
+        worker = ConnectdWorker.start(peers_work_dir, kafka.bootstrap, build_dir=build_dir,
+                                      name="diff-connectd")
+    except (PeerMissing, PeerStartError) as error:
+        pytest.fail(str(error), pytrace=False)
+    yield worker
+    code = worker.stop()
+    if code not in (0, 143, -15):
+        print(f"connectd exited with {code}\n{worker.describe_log(80)}")
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=SCENARIO_IDS)
+def test_rest_differential(scenario: dict, kafka, java_worker, connectd_worker,
+                           tmp_path: Path) -> None:
+    try:
+        reference = run_scenario(scenario, java_worker.url, "java", tmp_path / "java",
+                                 bootstrap=kafka.bootstrap)
+    except AssertionError:
+        print(java_worker.describe_log(80))
+        raise
+    if isinstance(connectd_worker, str):
+        pytest.xfail(connectd_worker)
+    try:
+        candidate = run_scenario(scenario, connectd_worker.url, "connectd", tmp_path / "connectd",
+                                 check_expect=False, bootstrap=kafka.bootstrap)
+    except AssertionError:
+        print(connectd_worker.describe_log(80))
+        raise
+    problems = diff_results(scenario["id"], reference, candidate)
+    if problems:
+        print(connectd_worker.describe_log(40))
+    assert not problems, "\n".join(problems)
