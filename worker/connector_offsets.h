@@ -41,4 +41,26 @@ json_t *cd_connector_offsets_modify(const cd_worker_config_t *wc, cd_offset_stor
                                     const cd_properties_t *connector_config, const json_t *body,
                                     int *http_status, char *errstr, size_t errstr_size);
 
+/**
+ * @brief The REST layer's checks of a PATCH body (ConnectorsResource.alterConnectorOffsets
+ * and Jackson's reading of ConnectorOffsets), which Java makes before the herder looks at
+ * the connector: @returns 0, or -1 with *http_status (400 "Partitions / offsets need to be
+ * provided for an alter offsets request", 500 for a body Jackson cannot map) and errstr.
+ * cd_connector_offsets_modify makes the same checks itself.
+ */
+int cd_connector_offsets_check_body(const json_t *body, int *http_status, char *errstr,
+                                    size_t errstr_size);
+
+/**
+ * @brief The Java client settings of the admin client used for a sink connector's
+ * offsets (Worker.adminConfigs): bootstrap.servers, client.id
+ * "connector-worker-adminclient-<name>", the worker's top-level settings (not admin.*,
+ * producer.*, consumer.*), its admin.* settings (prefix stripped), then the connector's
+ * admin.override.* (checked against the override policy). @returns 0 with *out (caller
+ * destroys) or -1 with errstr.
+ */
+int cd_connector_offsets_admin_props(const cd_worker_config_t *wc, const char *connector,
+                                     const cd_properties_t *connector_config, cd_properties_t **out,
+                                     char *errstr, size_t errstr_size);
+
 #endif
