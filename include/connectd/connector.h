@@ -9,6 +9,8 @@
  * Built-in plugins are listed in worker/plugins.c; a shared object found under
  * `plugin.path` exports `cd_plugin_connectors` (a NULL-ended array of
  * `const cd_connector_plugin_t *`) and, optionally, `cd_plugin_converters`.
+ * A shared object may call every function declared in the public headers
+ * (include/connectd/): the connectd executable exports them.
  *
  * Threads: a connector's callbacks run on the herder/worker thread; each task
  * runs on a thread of its own, and all of one task's callbacks are called from
@@ -25,6 +27,7 @@
 
 #include <connectd/config_def.h>
 #include <connectd/data.h>
+#include <connectd/properties.h>
 #include <connectd/record.h>
 
 #ifdef __cplusplus
@@ -52,7 +55,8 @@ const char *cd_connector_type_name(cd_connector_type_t type);
 /** ConnectorContext. */
 typedef struct cd_connector_context_s cd_connector_context_t;
 
-/** @brief Asks the worker to call task_configs again (ConnectorContext.requestTaskReconfiguration). */
+/** @brief Asks the worker to call task_configs again (ConnectorContext.requestTaskReconfiguration).
+ */
 void cd_connector_context_request_task_reconfiguration(cd_connector_context_t *ctx);
 /** @brief Fails the connector with @p message (ConnectorContext.raiseError). */
 void cd_connector_context_raise_error(cd_connector_context_t *ctx, const char *message);
@@ -70,7 +74,7 @@ struct cd_source_task_plugin_s;
 struct cd_sink_task_plugin_s;
 
 typedef struct cd_connector_plugin_s {
-    const char *class_name;     /**< e.g. "org.apache.kafka.connect.file.FileStreamSourceConnector" */
+    const char *class_name; /**< e.g. "org.apache.kafka.connect.file.FileStreamSourceConnector" */
     const char *const *aliases; /**< extra aliases, NULL-ended; may be NULL */
     const char *version;
     cd_connector_type_t type;
