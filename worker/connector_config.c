@@ -31,9 +31,13 @@ const char *cd_connector_type_name(cd_connector_type_t type)
 int cd_cc_name_validator(const char *name, const cd_config_value_t *value, char *errstr,
                          size_t errstr_size)
 {
-    if (value->is_null || value->s[0] == '\0') {
-        snprintf(errstr, errstr_size, "Invalid value %s for configuration %s: %s",
-                 value->is_null ? "null" : "", name, "String may not be empty");
+    /* NonEmptyStringWithoutControlChars accepts null: a missing name is already
+     * reported as a missing required configuration. */
+    if (value->is_null)
+        return 0;
+    if (value->s[0] == '\0') {
+        snprintf(errstr, errstr_size, "Invalid value %s for configuration %s: %s", "", name,
+                 "String may not be empty");
         return -1;
     }
     for (const unsigned char *p = (const unsigned char *)value->s; *p; p++) {
@@ -383,6 +387,20 @@ json_t *cd_connector_config_validate_plugin(const cd_connector_plugin_t *plugin,
                 *http_status = 500;
             snprintf(errstr, errstr_size, "%s", err);
             return NULL;
+        }
+    }
+    if (plugin->version) {
+        /* ConnectorPluginVersionRecommender: the versions of the connector class. */
+        cd_config_result_t *rv = cd_config_results_find(fr, "connector.plugin.version");
+        char **rec = rv ? malloc(sizeof(*rec)) : NULL;
+        if (rec && (rec[0] = strdup(plugin->version)) != NULL) {
+            for (size_t i = 0; i < rv->recommended_count; i++)
+                free(rv->recommended_values[i]);
+            free(rv->recommended_values);
+            rv->recommended_values = rec;
+            rv->recommended_count = 1;
+        } else {
+            free(rec);
         }
     }
     append_results(configs, fw, fr, &errors);

@@ -135,7 +135,19 @@ static json_t *cd_sh_connector_info(const cd_sh_connector_t *c)
                      cd_sh_connector_type(c->config));
 }
 
-static json_t *cd_sh_state_json(const cd_status_t *s, bool with_id)
+/* The plugin version a status carries (Worker.connectorVersion / taskVersion):
+ * the connector plugin's version, NULL when unknown or "undefined". */
+static const char *cd_sh_status_version(const cd_properties_t *config)
+{
+    const char *cls = config ? cd_properties_get(config, "connector.class") : NULL;
+    const cd_connector_plugin_t *plugin = cls ? cd_plugins_find_connector(cls) : NULL;
+    if (!plugin || !plugin->version || strcmp(plugin->version, "undefined") == 0)
+        return NULL;
+    return plugin->version;
+}
+
+/* ConnectorStateInfo.ConnectorState / TaskState */
+static json_t *cd_sh_state_json(const cd_status_t *s, bool with_id, const char *version)
 {
     json_t *obj = json_object();
     if (with_id)
@@ -144,6 +156,8 @@ static json_t *cd_sh_state_json(const cd_status_t *s, bool with_id)
     json_object_set_new(obj, "worker_id", json_string(s->worker_id ? s->worker_id : ""));
     if (s->trace && *s->trace) /* @JsonInclude(NON_EMPTY) */
         json_object_set_new(obj, "trace", json_string(s->trace));
+    if (version) /* @JsonInclude(CUSTOM, PluginInfo.NoVersionFilter) */
+        json_object_set_new(obj, "version", json_string(version));
     return obj;
 }
 
@@ -165,13 +179,14 @@ static json_t *cd_sh_status_json(cd_standalone_herder_t *h, const char *name,
     for (size_t i = 0; i < n; i++) {
         if (plan && include_tasks && (!only_failed || tasks[i].state == CD_STATE_FAILED))
             tasks[i].state = CD_STATE_RESTARTING;
-        json_array_append_new(task_array, cd_sh_state_json(&tasks[i], true));
+        json_array_append_new(task_array,
+                              cd_sh_state_json(&tasks[i], true, cd_sh_status_version(config)));
         cd_status_clear(&tasks[i]);
     }
     free(tasks);
-    json_t *out =
-        json_pack("{s:s,s:o,s:o,s:s}", "name", name, "connector", cd_sh_state_json(&cs, false),
-                  "tasks", task_array, "type", cd_sh_connector_type(config));
+    json_t *out = json_pack("{s:s,s:o,s:o,s:s}", "name", name, "connector",
+                            cd_sh_state_json(&cs, false, cd_sh_status_version(config)), "tasks",
+                            task_array, "type", cd_sh_connector_type(config));
     cd_status_clear(&cs);
     return out;
 }
@@ -287,7 +302,7 @@ static void cd_sh_remove_connector_entry(cd_standalone_herder_t *h, cd_sh_connec
  * @returns 0 if valid, else -1 with the error in the reply. */
 static int cd_sh_validate(const cd_properties_t *config, cd_herder_reply_t *r)
 {
-    char errstr[1024];
+    char errstr[2048];
     int status = 500;
     json_t *infos = cd_connector_config_validate(config, &status, errstr, sizeof(errstr));
     if (!infos) {
@@ -536,15 +551,10 @@ static void cd_sh_topics(cd_standalone_herder_t *h, const char *name, bool reset
         cd_herder_reply_ok(r, 202, NULL);
         return;
     }
-    size_t n = 0;
-    char **topics = cd_status_store_get_topics(h->status, name, &n);
-    json_t *list = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_array_append_new(list, json_string(topics[i]));
-        free(topics[i]);
-    }
-    free(topics);
-    cd_herder_reply_ok(r, 200, json_pack("{s:{s:o}}", name, "topics", list));
+    /* StandaloneHerder keeps statuses in a MemoryStatusBackingStore, whose
+     * getAllTopics is always empty: Java's standalone worker answers [] whatever
+     * the tasks used, and so does connectd. */
+    cd_herder_reply_ok(r, 200, json_pack("{s:{s:[]}}", name, "topics"));
 }
 
 static void cd_sh_offsets(cd_standalone_herder_t *h, const char *name, int op, const json_t *body,
@@ -634,11 +644,20 @@ static void cd_sh_plugin_config(const char *plugin_name, cd_herder_reply_t *r)
 
 static void cd_sh_validate_config(const cd_properties_t *config, cd_herder_reply_t *r)
 {
-    char errstr[1024];
+    char errstr[2048];
     int status = 500;
     json_t *infos = cd_connector_config_validate(config, &status, errstr, sizeof(errstr));
     if (!infos) {
-        cd_herder_reply_error(r, status, "%s", errstr);
+        /* ConnectorPluginsResource.validateConfigs waits on the herder's future: a
+         * BadRequestException arrives wrapped in an ExecutionException and the
+         * mapper answers 500 with the cause's toString(). */
+        if (status == 400)
+            cd_herder_reply_error(r, 500,
+                                  "org.apache.kafka.connect.runtime.rest.errors."
+                                  "BadRequestException: %s",
+                                  errstr);
+        else
+            cd_herder_reply_error(r, status, "%s", errstr);
         return;
     }
     cd_herder_reply_ok(r, 200, infos);
@@ -736,7 +755,9 @@ static void cd_sh_dispatch(cd_standalone_herder_t *h, cd_herder_call_t *call)
             cd_herder_reply_error(r, 404, "No status found for task %s-%d", call->name, call->task);
             break;
         }
-        cd_herder_reply_ok(r, 200, cd_sh_state_json(&s, true));
+        c = cd_sh_find(h, call->name);
+        cd_herder_reply_ok(r, 200,
+                           cd_sh_state_json(&s, true, cd_sh_status_version(c ? c->config : NULL)));
         cd_status_clear(&s);
         break;
     }
