@@ -190,11 +190,14 @@ static int cd_run_standalone(int argc, char **argv)
         cd_log_error(CD_MAIN_LOGGER, "Stopping due to error: %s", errstr);
         goto done;
     }
-    const char *plugin_path = cd_config_get_string(cd_worker_config_values(wc), "plugin.path");
-    if (plugin_path && *plugin_path &&
-        cd_plugins_load_path(plugin_path, errstr, sizeof(errstr)) < 0) {
-        cd_log_error(CD_MAIN_LOGGER, "Stopping due to error: %s", errstr);
-        goto done;
+    size_t plugin_dirs = 0;
+    const char *const *plugin_path =
+        cd_config_get_list(cd_worker_config_values(wc), "plugin.path", &plugin_dirs);
+    for (size_t i = 0; plugin_path && i < plugin_dirs; i++) {
+        if (cd_plugins_load_path(plugin_path[i], errstr, sizeof(errstr)) < 0) {
+            cd_log_error(CD_MAIN_LOGGER, "Stopping due to error: %s", errstr);
+            goto done;
+        }
     }
     rest = cd_rest_server_start(wc, errstr, sizeof(errstr));
     if (!rest) {

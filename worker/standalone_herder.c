@@ -362,12 +362,12 @@ static void cd_sh_put_config(cd_standalone_herder_t *h, const char *name,
         c->target = target;
     }
     char errstr[1024];
-    if (cd_sh_start_connector(h, c, errstr, sizeof(errstr)) != 0) {
-        /* Java completes the request with the start error (the status is FAILED). */
-        cd_herder_reply_error(r, 500, "%s", errstr);
-        return;
-    }
-    cd_sh_update_tasks(h, c);
+    /* A Connector.start that throws leaves the connector FAILED (with the trace) and the
+     * request succeeds, as WorkerConnector.doStart reports through the status only. */
+    if (cd_sh_start_connector(h, c, errstr, sizeof(errstr)) != 0)
+        cd_log_error(CD_HERDER_LOGGER, "Connector %s failed to start: %s", name, errstr);
+    else
+        cd_sh_update_tasks(h, c);
     cd_herder_reply_ok(r, created ? 201 : 200, cd_sh_connector_info(c));
     if (created) {
         size_t size = strlen(name) + sizeof("/connectors/");
@@ -427,11 +427,9 @@ static void cd_sh_restart_connector(cd_standalone_herder_t *h, const char *name,
             return;
         }
         cd_worker_stop_connector(h->worker, name);
-        if (cd_sh_start_connector(h, c, errstr, sizeof(errstr)) != 0) {
-            cd_herder_reply_error(r, 500, "%s", errstr);
-            return;
-        }
-        if (c->target == CD_TARGET_STARTED)
+        if (cd_sh_start_connector(h, c, errstr, sizeof(errstr)) != 0)
+            cd_log_error(CD_HERDER_LOGGER, "Connector '%s' restart failed: %s", name, errstr);
+        else if (c->target == CD_TARGET_STARTED)
             cd_sh_update_tasks(h, c);
         cd_herder_reply_ok(r, 204, NULL);
         return;
