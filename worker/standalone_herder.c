@@ -558,6 +558,14 @@ static void cd_sh_topics(cd_standalone_herder_t *h, const char *name, bool reset
 static void cd_sh_offsets(cd_standalone_herder_t *h, const char *name, int op, const json_t *body,
                           cd_herder_reply_t *r)
 {
+    char errstr[1024];
+    int status = 500;
+    /* The REST layer maps and checks the body before the herder looks at the connector. */
+    if (op == CD_OP_ALTER_OFFSETS &&
+        cd_connector_offsets_check_body(body, &status, errstr, sizeof(errstr)) != 0) {
+        cd_herder_reply_error(r, status, "%s", errstr);
+        return;
+    }
     cd_sh_connector_t *c = cd_sh_find(h, name);
     if (!c) {
         cd_herder_reply_error(r, 404, "Connector %s not found", name);
@@ -569,17 +577,11 @@ static void cd_sh_offsets(cd_standalone_herder_t *h, const char *name, int op, c
         cd_herder_reply_error(r, 500, "Failed to find connector class %s", cls ? cls : "null");
         return;
     }
-    char errstr[1024];
-    int status = 500;
     json_t *out;
     if (op == CD_OP_OFFSETS) {
         out = cd_connector_offsets_get(h->wc, h->offsets, name, plugin, c->config, &status, errstr,
                                        sizeof(errstr));
     } else {
-        if (op == CD_OP_ALTER_OFFSETS && body) {
-            /* AbstractHerder.alterConnectorOffsets: the REST layer already rejected an
-             * empty list; the herder checks the connector state first. */
-        }
         if (c->target != CD_TARGET_STOPPED || c->task_count != 0) {
             cd_herder_reply_error(
                 r, 400,
