@@ -18,7 +18,7 @@
 #include "rest_server.h"
 
 /** Largest request body read (bigger ones get 413 without being read). */
-#define CD_REST_MAX_BODY ((size_t)4 * 1024 * 1024)
+#define CD_REST_MAX_BODY ((size_t)32 * 1024 * 1024)
 /** Largest number of path segments / query parameters looked at. */
 #define CD_REST_MAX_SEGMENTS 16
 #define CD_REST_MAX_PARAMS 64
