@@ -56,6 +56,7 @@ typedef struct cd_rest_response_s {
     int status;
     char *body;
     char *location;
+    const char *content_type; /**< static; NULL = application/json when there is a body */
 } cd_rest_response_t;
 
 /** @brief Routes and answers one request (no network). */
@@ -64,6 +65,9 @@ void cd_rest_handle(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
 void cd_rest_response_clear(cd_rest_response_t *resp);
 
 /* ---- rendering (rest_response.c) ---- */
+/** @brief Jetty's own HTML error page (text/html), for requests Jetty rejects before
+ *  Jersey sees them (ambiguous or suspicious URIs). @p message must be plain text. */
+void cd_rest_jetty_error(cd_rest_response_t *resp, int status, const char *message);
 /** @brief Error body {"error_code":status,"message":...}. */
 void cd_rest_error(cd_rest_response_t *resp, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

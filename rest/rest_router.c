@@ -247,6 +247,10 @@ void cd_rest_handle(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
 
     memset(resp, 0, sizeof(*resp));
     rc = cd_rest_split_path(req->path, segs, CD_REST_MAX_SEGMENTS, &n, err, sizeof(err));
+    if (rc == 400) {
+        cd_rest_jetty_error(resp, rc, err); /* Jetty rejects the URI before Jersey */
+        return;
+    }
     if (rc) {
         cd_rest_error(resp, rc, "%s", err);
         return;
