@@ -57,6 +57,18 @@ static void validate(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, con
         goto done;
     }
     ctx->herder->ops->validate_config(ctx->herder, plugin, config, &r);
+    if ((r.status == 400 || r.status == 404) && r.message) {
+        /* Java validates on the herder's executor: the error reaches the resource inside
+         * an ExecutionException, which ConnectExceptionMapper answers 500 with the
+         * cause's toString() ("<exception class>: <message>"). */
+        cd_rest_error(resp, 500, "%s: %s",
+                      r.status == 400 ? "org.apache.kafka.connect.runtime.rest.errors."
+                                        "BadRequestException"
+                                      : "org.apache.kafka.connect.errors.NotFoundException",
+                      r.message);
+        cd_herder_reply_clear(&r);
+        goto done;
+    }
     cd_rest_from_reply(resp, &r);
 done:
     json_decref(body);

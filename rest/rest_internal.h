@@ -18,7 +18,7 @@
 #include "rest_server.h"
 
 /** Largest request body read (bigger ones get 413 without being read). */
-#define CD_REST_MAX_BODY ((size_t)4 * 1024 * 1024)
+#define CD_REST_MAX_BODY ((size_t)32 * 1024 * 1024)
 /** Largest number of path segments / query parameters looked at. */
 #define CD_REST_MAX_SEGMENTS 16
 #define CD_REST_MAX_PARAMS 64
@@ -56,6 +56,7 @@ typedef struct cd_rest_response_s {
     int status;
     char *body;
     char *location;
+    const char *content_type; /**< static; NULL = application/json when there is a body */
 } cd_rest_response_t;
 
 /** @brief Routes and answers one request (no network). */
@@ -64,6 +65,9 @@ void cd_rest_handle(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
 void cd_rest_response_clear(cd_rest_response_t *resp);
 
 /* ---- rendering (rest_response.c) ---- */
+/** @brief Jetty's own HTML error page (text/html), for requests Jetty rejects before
+ *  Jersey sees them (ambiguous or suspicious URIs). @p message must be plain text. */
+void cd_rest_jetty_error(cd_rest_response_t *resp, int status, const char *message);
 /** @brief Error body {"error_code":status,"message":...}. */
 void cd_rest_error(cd_rest_response_t *resp, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

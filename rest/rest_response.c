@@ -16,6 +16,27 @@ void cd_rest_response_clear(cd_rest_response_t *resp)
     memset(resp, 0, sizeof(*resp));
 }
 
+void cd_rest_jetty_error(cd_rest_response_t *resp, int status, const char *message)
+{
+    /* Jetty 12's ErrorHandler page; the URI it shows for a rejected path is "/badURI". */
+    static const char fmt[] =
+        "<html>\n<head>\n<meta http-equiv=\"Content-Type\" "
+        "content=\"text/html;charset=ISO-8859-1\"/>\n<title>Error %d %s</title>\n</head>\n"
+        "<body>\n<h2>HTTP ERROR %d %s</h2>\n<table>\n<tr><th>URI:</th><td>/badURI</td></tr>\n"
+        "<tr><th>STATUS:</th><td>%d</td></tr>\n<tr><th>MESSAGE:</th><td>%s</td></tr>\n"
+        "</table>\n<hr/><a href=\"https://jetty.org/\">Powered by Jetty:// 12.0.34</a>"
+        "<hr/>\n\n</body>\n</html>\n";
+    int len = snprintf(NULL, 0, fmt, status, message, status, message, status, message);
+
+    resp->status = status;
+    resp->content_type = "text/html;charset=iso-8859-1";
+    free(resp->body);
+    resp->body = len < 0 ? NULL : malloc((size_t)len + 1);
+    if (resp->body)
+        snprintf(resp->body, (size_t)len + 1, fmt, status, message, status, message, status,
+                 message);
+}
+
 static char *dump(json_t *v)
 {
     /* Jackson writes compact JSON with non-ASCII as UTF-8 and keeps key order. */

@@ -23,7 +23,7 @@ static int decode_segment(const char *raw, size_t len, char **out, char *errstr,
 {
     char *d = malloc(len + 1);
     size_t o = 0;
-    bool encoded_dot_only = len > 0;
+    bool encoded_dot_only = len > 0, escaped = false;
 
     if (!d) {
         snprintf(errstr, errstr_size, "Out of memory");
@@ -40,6 +40,7 @@ static int decode_segment(const char *raw, size_t len, char **out, char *errstr,
             }
             c = (unsigned char)(hi << 4 | lo);
             i += 2;
+            escaped = true;
             if (c == '/') {
                 snprintf(errstr, errstr_size, "Ambiguous URI path separator");
                 goto fail;
@@ -61,7 +62,7 @@ static int decode_segment(const char *raw, size_t len, char **out, char *errstr,
     }
     d[o] = '\0';
     /* An encoded "." or ".." (e.g. %2e%2e): the raw form was not a plain dot segment. */
-    if (encoded_dot_only && (o == 1 || o == 2)) {
+    if (encoded_dot_only && escaped && (o == 1 || o == 2)) {
         snprintf(errstr, errstr_size, "Ambiguous URI path segment");
         goto fail;
     }
@@ -84,7 +85,7 @@ int cd_rest_split_path(const char *path, char **segs, size_t max_segs, size_t *n
                        size_t errstr_size)
 {
     const char *p;
-    size_t n = 0;
+    size_t n = 0, depth = 0;
     int rc;
 
     *nsegs = 0;
@@ -110,27 +111,30 @@ int cd_rest_split_path(const char *path, char **segs, size_t max_segs, size_t *n
             }
             break;
         }
+        /* Jetty rejects a ".." climbing above the root; otherwise Jersey matches the raw
+         * request URI, so "." and ".." stay literal segments (no route has them: 404). */
         if (seg_len == 1 && p[0] == '.') {
-            /* "." names the current segment */
+            depth++;
         } else if (seg_len == 2 && p[0] == '.' && p[1] == '.') {
-            if (n == 0) {
+            if (depth == 0) {
                 snprintf(errstr, errstr_size, "Bad Request");
                 rc = 400;
                 goto fail;
             }
-            free(segs[--n]);
+            depth--;
         } else {
-            rc = decode_segment(p, seg_len, &seg, errstr, errstr_size);
-            if (rc)
-                goto fail;
-            if (n == max_segs) {
-                free(seg);
-                snprintf(errstr, errstr_size, "HTTP 404 Not Found");
-                rc = 404;
-                goto fail;
-            }
-            segs[n++] = seg;
+            depth++;
         }
+        rc = decode_segment(p, seg_len, &seg, errstr, errstr_size);
+        if (rc)
+            goto fail;
+        if (n == max_segs) {
+            free(seg);
+            snprintf(errstr, errstr_size, "HTTP 404 Not Found");
+            rc = 404;
+            goto fail;
+        }
+        segs[n++] = seg;
         if (!end)
             break;
         p = end + 1;
@@ -219,7 +223,10 @@ static bool media_ok(const cd_rest_request_t *req, bool consumes, cd_rest_respon
     bool has_entity = req->body_len > 0 || strcmp(req->method, "POST") == 0 ||
                       strcmp(req->method, "PUT") == 0 || strcmp(req->method, "PATCH") == 0;
 
-    if (consumes && has_entity && req->content_type && !media_matches(req->content_type, false)) {
+    /* Jersey reads an entity without Content-Type as application/octet-stream: 415 too */
+    if (consumes && has_entity &&
+        ((req->content_type && !media_matches(req->content_type, false)) ||
+         (!req->content_type && req->body_len > 0))) {
         cd_rest_error(resp, 415, "HTTP 415 Unsupported Media Type");
         return false;
     }
@@ -240,6 +247,10 @@ void cd_rest_handle(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
 
     memset(resp, 0, sizeof(*resp));
     rc = cd_rest_split_path(req->path, segs, CD_REST_MAX_SEGMENTS, &n, err, sizeof(err));
+    if (rc == 400) {
+        cd_rest_jetty_error(resp, rc, err); /* Jetty rejects the URI before Jersey */
+        return;
+    }
     if (rc) {
         cd_rest_error(resp, rc, "%s", err);
         return;

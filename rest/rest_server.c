@@ -77,7 +77,8 @@ static MHD_Result_t send_response(struct MHD_Connection *c, cd_rest_response_t *
     if (!mr)
         return MHD_NO;
     if (r->body)
-        MHD_add_response_header(mr, "Content-Type", "application/json");
+        MHD_add_response_header(mr, "Content-Type",
+                                r->content_type ? r->content_type : "application/json");
     if (r->location)
         MHD_add_response_header(mr, "Location", r->location);
     ret = MHD_queue_response(c, (unsigned int)r->status, mr);

@@ -263,52 +263,72 @@ static int cd_log_name_cmp(const void *a, const void *b)
 
 char **cd_log_set_level(const char *logger, cd_log_level_t level, size_t *n)
 {
+    /* Loggers.setLevel in 4.3: snapshot the effective levels, set the level on the
+     * namespace and its descendants, then report (and stamp last_modified on) only
+     * the loggers whose effective level actually changed; a logger unknown before
+     * the call always counts as changed. */
     *n = 0;
     int64_t now = cd_log_now_ms();
     pthread_mutex_lock(&cd_log_lock);
     char **names = NULL;
+    cd_log_level_t *before = NULL;
+    bool *member = NULL;
     size_t count = 0;
-    if (cd_log_is_root(logger)) {
-        /* Setting root resets every logger to inherit from it (log4j's root semantics
-         * in Loggers.setLevel: all loggers are affected). */
-        cd_log_root_level = level;
-        cd_log_root_modified = now;
-        names = calloc(cd_log_entry_count + 1, sizeof(*names));
-        if (!names)
+    bool root = cd_log_is_root(logger);
+    size_t len = root ? 0 : strlen(logger);
+    cd_log_entry_t *target = NULL;
+    size_t known = cd_log_entry_count;
+
+    if (!root) {
+        target = cd_log_get_or_add_locked(logger);
+        if (!target)
             goto done;
-        names[count++] = strdup("root");
-        for (size_t i = 0; i < cd_log_entry_count; i++) {
-            cd_log_entry_t *e = &cd_log_entries[i];
-            if (e->configured) {
-                e->level = level;
-                e->last_modified_ms = now;
-            }
-            names[count++] = strdup(e->name);
-        }
+    }
+    before = calloc(cd_log_entry_count + 1, sizeof(*before));
+    member = calloc(cd_log_entry_count + 1, sizeof(*member));
+    names = calloc(cd_log_entry_count + 1, sizeof(*names));
+    if (!before || !member || !names) {
+        free(names);
+        names = NULL;
         goto done;
     }
-    cd_log_entry_t *target = cd_log_get_or_add_locked(logger);
-    if (!target)
-        goto done;
-    target->configured = true;
-    target->level = level;
-    target->last_modified_ms = now;
-    names = calloc(cd_log_entry_count, sizeof(*names));
-    if (!names)
-        goto done;
-    size_t len = strlen(logger);
+    for (size_t i = 0; i < cd_log_entry_count; i++) {
+        const cd_log_entry_t *e = &cd_log_entries[i];
+        member[i] = root || (strncmp(e->name, logger, len) == 0 &&
+                             (e->name[len] == '\0' || e->name[len] == '.'));
+        if (member[i])
+            before[i] = cd_log_effective_locked(e->name, NULL);
+    }
+    if (root) {
+        bool changed = cd_log_root_level != level;
+        cd_log_root_level = level;
+        if (changed) {
+            cd_log_root_modified = now;
+            names[count++] = strdup("root");
+        }
+    } else {
+        target->configured = true;
+        target->level = level;
+    }
     for (size_t i = 0; i < cd_log_entry_count; i++) {
         cd_log_entry_t *e = &cd_log_entries[i];
-        if (strncmp(e->name, logger, len) != 0 || (e->name[len] != '\0' && e->name[len] != '.'))
+        if (!member[i])
             continue;
-        if (e != target && e->configured) {
+        if (e->configured)
             e->level = level;
-            e->last_modified_ms = now;
+        if (e == target && i >= known) {
+            e->last_modified_ms = now; /* new: Java's default level "" never matches */
+            names[count++] = strdup(e->name);
+        } else if (before[i] != level) {
+            if (e->configured)
+                e->last_modified_ms = now;
+            names[count++] = strdup(e->name);
         }
-        names[count++] = strdup(e->name);
     }
 done:
     pthread_mutex_unlock(&cd_log_lock);
+    free(before);
+    free(member);
     if (names)
         qsort(names, count, sizeof(*names), cd_log_name_cmp);
     *n = count;

@@ -60,7 +60,9 @@ void cd_log_logger_infos_free(cd_log_logger_info_t *infos, size_t n);
 bool cd_log_logger_get(const char *logger, cd_log_logger_info_t *out);
 /**
  * @brief Sets @p level on @p logger and every known descendant (Loggers.setLevel).
- * @returns the affected logger names sorted (malloc'd, count in *n; free each and the array).
+ * @returns the names whose level changed (4.3: an unchanged logger is not listed;
+ * a logger unknown before the call always is), sorted (malloc'd, count in *n; free each and the
+ * array).
  */
 char **cd_log_set_level(const char *logger, cd_log_level_t level, size_t *n);
 /** @brief Registers a logger name as known (so it shows up as a descendant). */

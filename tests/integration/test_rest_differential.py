@@ -227,9 +227,16 @@ SCENARIOS: list[dict] = [
         {"call": "PUT /connectors/{name}/pause", "expect": 404},
         {"call": "PUT /connectors/{name}/resume", "expect": 404},
         {"call": "PUT /connectors/{name}/stop", "expect": 500},
-        # Java: NullPointerException text; only the status is compared
-        {"call": "POST /connectors/{name}/restart", "expect": 500, "compare": "status"},
-        {"call": "POST /connectors/{name}/tasks/0/restart", "expect": 500},
+        # Java 4.3.1's StandaloneHerder.restartConnector / restartTask complete the callback
+        # with NotFoundException but miss the `return`, then fail on the unknown connector
+        # (a NullPointerException, "Failed to start task ... not a recognizable type"): 500.
+        # connectd answers the intended 404.
+        {"call": "POST /connectors/{name}/restart", "expect": 500, "compare": "status",
+         "divergence": {"connectd": 404, "why": "StandaloneHerder.restartConnector: no return "
+                        "after NotFoundException"}},
+        {"call": "POST /connectors/{name}/tasks/0/restart", "expect": 500,
+         "divergence": {"connectd": 404, "why": "StandaloneHerder.restartTask: no return "
+                        "after NotFoundException"}},
         {"call": "DELETE /connectors/{name}", "expect": 404},
         {"call": "DELETE /connectors/{name}/offsets", "expect": 404},
     ]},
@@ -248,8 +255,10 @@ SCENARIOS: list[dict] = [
          "compare": "status"},
     ]},
     {"id": "bad-json", "steps": [
-        {"call": "POST /connectors", "raw": b'{"name": "{name}", "config": {', "expect": 500},
-        {"call": "POST /connectors", "raw": b"{bad", "expect": 500},
+        # not JSON: Jackson's parser texts cannot be reproduced by jansson (status only)
+        {"call": "POST /connectors", "raw": b'{"name": "{name}", "config": {', "expect": 500,
+         "compare": "status"},
+        {"call": "POST /connectors", "raw": b"{bad", "expect": 500, "compare": "status"},
         {"call": "PUT /connectors/{name}/config", "raw": b"[1,2]", "expect": 500},
         {"call": "POST /connectors", "raw": b"", "expect": 500, "compare": "status"},
     ]},
@@ -262,9 +271,10 @@ SCENARIOS: list[dict] = [
          "content_type": "application/x-www-form-urlencoded", "expect": 415},
     ]},
     {"id": "invalid-utf8", "steps": [
-        {"call": "POST /connectors", "expect": 500,
+        # bad UTF-8 is a JSON parse error: Jackson's text is not reproducible (status only)
+        {"call": "POST /connectors", "expect": 500, "compare": "status",
          "raw": b'{"name":"\xff\xfe{token}","config":{"connector.class":"FileStreamSource"}}'},
-        {"call": f"PUT {VALIDATE_SOURCE}", "expect": 500,
+        {"call": f"PUT {VALIDATE_SOURCE}", "expect": 500, "compare": "status",
          "raw": b'{"connector.class":"FileStreamSource","topic":"\xc3\x28"}'},
     ]},
     {"id": "path-traversal", "steps": [
