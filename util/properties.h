@@ -23,7 +23,7 @@
 /** Largest key, in bytes of UTF-8 after unescaping. */
 #define CD_PROPERTIES_MAX_KEY_LEN ((size_t)64 * 1024)
 /** Largest value, in bytes of UTF-8 after unescaping. */
-#define CD_PROPERTIES_MAX_VALUE_LEN ((size_t)1024 * 1024)
+#define CD_PROPERTIES_MAX_VALUE_LEN ((size_t)8 * 1024 * 1024)
 /** Largest number of distinct keys in one map. */
 #define CD_PROPERTIES_MAX_ENTRIES ((size_t)100000)
 
