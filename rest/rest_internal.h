@@ -122,6 +122,9 @@ void cd_rest_loggers_resource(const cd_rest_ctx_t *ctx, const cd_rest_request_t 
                               size_t nsegs, cd_rest_response_t *resp);
 /** @brief After a route matched: 405 unless the method is in @p allowed (NULL-ended),
  *  then 415/406 for the JSON media types. @returns true to go on. */
+/** @returns whether the request's Content-Type (when @p consumes) and Accept fit
+ *  application/json; otherwise sets 415/406 in @p resp. */
+bool cd_rest_media_ok(const cd_rest_request_t *req, bool consumes, cd_rest_response_t *resp);
 bool cd_rest_method_ok(const cd_rest_request_t *req, const char *const *allowed,
                        cd_rest_response_t *resp);
 /** @brief 404 "HTTP 404 Not Found" / 405 "HTTP 405 Method Not Allowed". */
