@@ -15,6 +15,9 @@
 
 #include "util/properties.h"
 
+#include <connectd/converter.h>
+
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +169,167 @@ static void enrich(cd_config_def_t *def, const cd_properties_t *props, const cha
     free_names(aliases, n);
 }
 
+/* ------------------------------------------------------------------ */
+/* Converter defaults from the worker config (ConnectorConfig 4.3)      */
+/* ------------------------------------------------------------------ */
+
+/* The worker's originals (a copy), read under wd_lock. */
+static cd_properties_t *wd_worker;
+static pthread_mutex_t wd_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void cd_connector_config_set_worker_defaults(const cd_properties_t *worker_originals)
+{
+    cd_properties_t *copy = worker_originals ? cd_properties_copy(worker_originals) : NULL;
+    pthread_mutex_lock(&wd_lock);
+    cd_properties_destroy(wd_worker);
+    wd_worker = copy;
+    pthread_mutex_unlock(&wd_lock);
+}
+
+/* The converter plugin named @p name (class or alias) of the right kind, or NULL. */
+static const cd_converter_plugin_t *converter_of_kind(const char *name, bool header)
+{
+    const cd_converter_plugin_t *p = cd_converter_plugin_find(name);
+    if (!p || (header ? !p->is_header_converter : !p->is_converter))
+        return NULL;
+    return p;
+}
+
+/* The three converter keys of a connector config. */
+static const struct {
+    const char *key, *version_key;
+    bool header;
+} converter_keys[] = {
+    {"key.converter", "key.converter.plugin.version", false},
+    {"value.converter", "value.converter.plugin.version", false},
+    {"header.converter", "header.converter.plugin.version", true},
+};
+
+/*
+ * ConnectorConfig.converterDefaults: with a connector class and a converter set in the
+ * connector or the worker config, the converter key defaults to the worker's converter
+ * (the header converter's worker default being SimpleHeaderConverter) and the version key
+ * to the version of the connector's converter, else the worker's `<key>.plugin.version`,
+ * else the worker converter's latest version. Otherwise both default to null.
+ */
+static void converter_defaults(cd_config_def_t *def, const cd_properties_t *props)
+{
+    if (!props || !cd_properties_get(props, "connector.class"))
+        return;
+    pthread_mutex_lock(&wd_lock);
+    for (size_t i = 0; i < sizeof(converter_keys) / sizeof(converter_keys[0]); i++) {
+        const char *connector_conv = cd_properties_get(props, converter_keys[i].key);
+        const char *worker_conv =
+            wd_worker ? cd_properties_get(wd_worker, converter_keys[i].key) : NULL;
+        const char *version = NULL;
+        const cd_converter_plugin_t *p;
+        if (converter_keys[i].header && !worker_conv)
+            worker_conv = "org.apache.kafka.connect.storage.SimpleHeaderConverter";
+        if (!connector_conv && !worker_conv)
+            continue;
+        if (connector_conv) {
+            p = converter_of_kind(connector_conv, converter_keys[i].header);
+            version = p ? p->version : NULL;
+        } else {
+            version =
+                wd_worker ? cd_properties_get(wd_worker, converter_keys[i].version_key) : NULL;
+            if (!version) {
+                p = converter_of_kind(worker_conv, converter_keys[i].header);
+                version = p ? p->version : NULL;
+            }
+        }
+        if (worker_conv) {
+            /* Java's default is a Class: shown by its name, aliases resolved. */
+            cd_config_key_t k = *cd_config_def_find(def, converter_keys[i].key);
+            p = converter_of_kind(worker_conv, converter_keys[i].header);
+            k.default_value = p ? p->class_name : worker_conv;
+            cd_config_def_add_copy(def, &k);
+        }
+        if (version) {
+            cd_config_key_t k = *cd_config_def_find(def, converter_keys[i].version_key);
+            k.default_value = version;
+            cd_config_def_add_copy(def, &k);
+        }
+    }
+    pthread_mutex_unlock(&wd_lock);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void set_recommended(cd_config_result_t *r, const char **values, size_t n)
+{
+    for (size_t i = 0; i < r->recommended_count; i++)
+        free(r->recommended_values[i]);
+    free(r->recommended_values);
+    r->recommended_values = NULL;
+    r->recommended_count = 0;
+    if (n == 0)
+        return;
+    r->recommended_values = calloc(n, sizeof(*r->recommended_values));
+    for (size_t i = 0; r->recommended_values && i < n; i++) {
+        r->recommended_values[i] = strdup(values[i]);
+        if (r->recommended_values[i])
+            r->recommended_count++;
+    }
+}
+
+/*
+ * The converter recommenders of PluginsRecommenders: every converter (header converter)
+ * class sorted by name for the converter keys; for the version keys the versions of the
+ * converter in effect, visible only when there is one. A converter class that is not
+ * known fails as ConfigDef.parseType does ("Class X could not be found."), its value null.
+ */
+static void converter_recommendations(cd_config_results_t *results)
+{
+    const cd_converter_plugin_t *const *lists[2] = {cd_converter_plugins(),
+                                                    cd_converter_registered_plugins()};
+    for (size_t i = 0; i < sizeof(converter_keys) / sizeof(converter_keys[0]); i++) {
+        bool header = converter_keys[i].header;
+        cd_config_result_t *r = cd_config_results_find(results, converter_keys[i].key);
+        cd_config_result_t *rv = cd_config_results_find(results, converter_keys[i].version_key);
+        const cd_converter_plugin_t *p = NULL;
+        const char *names[512];
+        size_t n = 0;
+        if (!r)
+            continue;
+        for (size_t l = 0; l < 2; l++)
+            for (size_t j = 0; lists[l][j] && n < sizeof(names) / sizeof(names[0]); j++)
+                if (header ? lists[l][j]->is_header_converter : lists[l][j]->is_converter)
+                    names[n++] = lists[l][j]->class_name;
+        qsort(names, n, sizeof(names[0]), cmp_str);
+        set_recommended(r, names, n);
+        if (r->value && r->error_count == 0) {
+            p = cd_converter_plugin_find(r->value);
+            if (!p) {
+                char *msg = malloc(2 * strlen(r->value) + strlen(r->name) + 96);
+                if (msg) {
+                    sprintf(msg,
+                            "Invalid value %s for configuration %s: Class %s could not be found.",
+                            r->value, r->name, r->value);
+                    cd_config_result_add_error(r, msg);
+                    free(msg);
+                }
+                free(r->value);
+                r->value = NULL;
+            } else if (strcmp(r->value, p->class_name) != 0) {
+                char *canonical = strdup(p->class_name);
+                if (canonical) {
+                    free(r->value);
+                    r->value = canonical;
+                }
+            }
+        }
+        if (rv) {
+            const char *version = p && p->version ? p->version : NULL;
+            set_recommended(rv, &version, version ? 1 : 0);
+            rv->visible = r->value != NULL;
+        }
+    }
+}
+
 /* The framework part of the definition (no plugin keys). */
 static cd_config_def_t *framework_def_new(const cd_connector_plugin_t *plugin,
                                           const cd_properties_t *props)
@@ -181,6 +345,7 @@ static cd_config_def_t *framework_def_new(const cd_connector_plugin_t *plugin,
         cd_config_def_add_table(def, cd_source_connector_config_keys);
     else
         cd_config_def_add_table(def, cd_sink_connector_config_keys);
+    converter_defaults(def, props);
     enrich(def, props, "transforms", "transformation", "Transforms");
     enrich(def, props, "predicates", "predicate", "Predicates");
     return def;
@@ -374,6 +539,7 @@ json_t *cd_connector_config_validate_plugin(const cd_connector_plugin_t *plugin,
     if (plugin->type == CD_CONNECTOR_SINK)
         sink_checks(props, fr);
     unknown_alias_classes(fw, fr);
+    converter_recommendations(fr);
     if (plugin->validate) {
         char err[1024] = "";
         if (plugin->validate(props, pr, err, sizeof(err)) != 0) {

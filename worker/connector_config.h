@@ -22,6 +22,15 @@ extern const cd_config_key_t cd_source_connector_config_keys[];
 /** Sink-only framework keys (topics, topics.regex, errors.deadletterqueue.*). */
 extern const cd_config_key_t cd_sink_connector_config_keys[];
 
+/**
+ * @brief Remembers the worker config's originals (copied; NULL forgets them) for the
+ * converter defaults of connector configs: as Java 4.3's ConnectorConfig, `key.converter`,
+ * `value.converter` and `header.converter` default to the worker's converters (the header
+ * converter to SimpleHeaderConverter) and their `.plugin.version` keys to the converter's
+ * version, when the connector config names a connector class. Set by the herder.
+ */
+void cd_connector_config_set_worker_defaults(const cd_properties_t *worker_originals);
+
 /** @brief The full definition for @p plugin's connector config: framework keys
  *  (source or sink) enriched for @p props (transforms, predicates, topic.creation
  *  groups), then the plugin's own keys. */

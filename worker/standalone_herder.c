@@ -1084,6 +1084,8 @@ cd_standalone_herder_t *cd_standalone_herder_new(cd_worker_config_t *wc, cd_offs
     }
     h->base.ops = &cd_standalone_herder_ops;
     h->wc = wc;
+    /* validateConnectorConfig takes the converter defaults from the worker config. */
+    cd_connector_config_set_worker_defaults(cd_config_originals(cd_worker_config_values(wc)));
     h->offsets = offsets;
     h->status = cd_status_store_new_memory();
     h->queue = cd_herder_queue_new();
@@ -1148,5 +1150,6 @@ void cd_standalone_herder_destroy(cd_standalone_herder_t *h)
     cd_herder_queue_destroy(h->queue);
     cd_status_store_destroy(h->status);
     free(h);
+    cd_connector_config_set_worker_defaults(NULL);
     cd_log_info(CD_HERDER_LOGGER, "Herder stopped");
 }

@@ -111,6 +111,13 @@ extern const cd_converter_plugin_t cd_json_converter_plugin;
 extern const cd_converter_plugin_t cd_string_converter_plugin;
 extern const cd_converter_plugin_t cd_byte_array_converter_plugin;
 extern const cd_converter_plugin_t cd_simple_header_converter_plugin;
+/** org.apache.kafka.connect.converters.{Boolean,Short,Integer,Long,Float,Double}Converter. */
+extern const cd_converter_plugin_t cd_boolean_converter_plugin;
+extern const cd_converter_plugin_t cd_short_converter_plugin;
+extern const cd_converter_plugin_t cd_integer_converter_plugin;
+extern const cd_converter_plugin_t cd_long_converter_plugin;
+extern const cd_converter_plugin_t cd_float_converter_plugin;
+extern const cd_converter_plugin_t cd_double_converter_plugin;
 
 #ifdef __cplusplus
 }

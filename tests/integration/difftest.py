@@ -26,6 +26,8 @@ Call keys:
   only_run      for list/dict answers keyed by connector names: keep only the entries of this
                 scenario run (other scenarios share the worker)
   loggers       for GET /admin/loggers: keep only `root` and the loggers of this scenario run
+  drop_types    for GET /connector-plugins: leave out the rows whose "type" is in this list
+                (plugin kinds connectd does not have yet), on both sides
 
 or a topic creation (through Kafka's admin API, waiting until the broker lists it)
 
@@ -253,6 +255,9 @@ def normalise_answer(step: dict, answer: Answer, run: Run, worker_url: str) -> d
             body = sorted(b for b in body if isinstance(b, str) and run.token in b)
         elif isinstance(body, dict):
             body = {k: v for k, v in body.items() if run.token in k}
+    if step.get("drop_types") and isinstance(body, list):
+        body = [b for b in body
+                if not (isinstance(b, dict) and b.get("type") in step["drop_types"])]
     if step.get("loggers") and isinstance(body, dict):
         body = {k: v for k, v in body.items() if k == "root" or run.token in k}
     result["body"] = _normalise(body, run, worker_url)

@@ -58,7 +58,10 @@ SCENARIOS: list[dict] = [
         get("/connector-plugins/FileStreamSource/config"),
         get("/connector-plugins/org.apache.kafka.connect.file.FileStreamSinkConnector/config"),
     ]},
-    {"id": "plugins-all", "steps": [get("/connector-plugins?connectorsOnly=false")]},
+    # Transformations and predicates (connect-transforms) come with issue 7: until then their
+    # rows are left out on both sides; connectors, converters and header converters compared.
+    {"id": "plugins-all", "steps": [get("/connector-plugins?connectorsOnly=false",
+                                        drop_types=["transformation", "predicate"])]},
     {"id": "validate", "steps": [
         {"call": f"PUT {VALIDATE_SOURCE}", "body": SOURCE, "expect": 200},
         {"call": f"PUT {VALIDATE_SOURCE}", "body": {**SOURCE, "tasks.max": "0", "topic": None},

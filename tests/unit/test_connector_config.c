@@ -226,11 +226,106 @@ static void test_error_message(void **state)
     assert_string_equal(cd_connector_type_name(CD_CONNECTOR_SINK), "sink");
 }
 
+/* The ConfigInfo entry of @p name in a ConfigInfos document. */
+static json_t *config_info(json_t *infos, const char *name)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(infos, "configs"), i, c)
+    {
+        json_t *def = json_object_get(c, "definition");
+        if (def && strcmp(json_string_value(json_object_get(def, "name")), name) == 0)
+            return c;
+    }
+    fail_msg("no config %s", name);
+    return NULL;
+}
+
+static const char *field(json_t *info, const char *part, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(info, part), key));
+}
+
+/* AbstractHerder 4.3 (checked against the Java worker by the differential "validate"
+ * scenario): converter keys default to the worker's converters, versions to the plugin's. */
+static void test_worker_converter_defaults(void **state)
+{
+    cd_properties_t *worker = cd_properties_new(), *props = cd_properties_new();
+    json_t *infos, *info, *rec;
+    char err[256];
+    int status = 0;
+    (void)state;
+    cd_properties_set(worker, "key.converter", "StringConverter");
+    cd_properties_set(worker, "value.converter", "org.apache.kafka.connect.json.JsonConverter");
+    cd_properties_set(worker, "value.converter.plugin.version", "3.9.0");
+    cd_connector_config_set_worker_defaults(worker);
+    cd_properties_set(props, "connector.class", "FileStreamSource");
+    cd_properties_set(props, "name", "x");
+    cd_properties_set(props, "topic", "t");
+    cd_properties_set(props, "header.converter", "org.example.Nope");
+    infos = cd_connector_config_validate_plugin(&source_plugin, props, &status, err, sizeof(err));
+    assert_non_null(infos);
+
+    info = config_info(infos, "key.converter");
+    assert_string_equal(field(info, "definition", "default_value"),
+                        "org.apache.kafka.connect.storage.StringConverter");
+    assert_string_equal(field(info, "value", "value"),
+                        "org.apache.kafka.connect.storage.StringConverter");
+    rec = json_object_get(json_object_get(info, "value"), "recommended_values");
+    assert_int_equal(json_array_size(rec), 9);
+    assert_string_equal(json_string_value(json_array_get(rec, 0)),
+                        "org.apache.kafka.connect.converters.BooleanConverter");
+    assert_string_equal(json_string_value(json_array_get(rec, 8)),
+                        "org.apache.kafka.connect.storage.StringConverter");
+    info = config_info(infos, "key.converter.plugin.version");
+    assert_string_equal(field(info, "definition", "default_value"), "4.3.1");
+    assert_string_equal(field(info, "value", "value"), "4.3.1");
+    rec = json_object_get(json_object_get(info, "value"), "recommended_values");
+    assert_int_equal(json_array_size(rec), 1);
+    assert_string_equal(json_string_value(json_array_get(rec, 0)), "4.3.1");
+
+    /* The worker's own version setting is the default; the recommendation is what exists. */
+    info = config_info(infos, "value.converter.plugin.version");
+    assert_string_equal(field(info, "definition", "default_value"), "3.9.0");
+    assert_string_equal(field(info, "value", "value"), "3.9.0");
+
+    /* An unknown connector converter: ConfigDef.parseType's error, no version. */
+    info = config_info(infos, "header.converter");
+    assert_string_equal(field(info, "definition", "default_value"),
+                        "org.apache.kafka.connect.storage.SimpleHeaderConverter");
+    assert_true(json_is_null(json_object_get(json_object_get(info, "value"), "value")));
+    assert_string_equal(json_string_value(json_array_get(
+                            json_object_get(json_object_get(info, "value"), "errors"), 0)),
+                        "Invalid value org.example.Nope for configuration header.converter: "
+                        "Class org.example.Nope could not be found.");
+    rec = json_object_get(json_object_get(info, "value"), "recommended_values");
+    assert_int_equal(json_array_size(rec), 10);
+    info = config_info(infos, "header.converter.plugin.version");
+    assert_true(
+        json_is_null(json_object_get(json_object_get(info, "definition"), "default_value")));
+    assert_false(json_is_true(json_object_get(json_object_get(info, "value"), "visible")));
+    assert_int_equal(cd_config_infos_error_count(infos), 1);
+    json_decref(infos);
+
+    /* No worker converters: key and value converters default to null, header to Simple. */
+    cd_connector_config_set_worker_defaults(NULL);
+    infos = cd_connector_config_validate_plugin(&source_plugin, props, &status, err, sizeof(err));
+    info = config_info(infos, "key.converter");
+    assert_true(
+        json_is_null(json_object_get(json_object_get(info, "definition"), "default_value")));
+    assert_false(json_is_true(json_object_get(
+        json_object_get(config_info(infos, "key.converter.plugin.version"), "value"), "visible")));
+    json_decref(infos);
+    cd_properties_destroy(props);
+    cd_properties_destroy(worker);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_against_java),
         cmocka_unit_test(test_error_message),
+        cmocka_unit_test(test_worker_converter_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

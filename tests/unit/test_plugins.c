@@ -60,20 +60,27 @@ static void test_all_order(void **state)
     const char *expect[][2] = {
         {"org.apache.kafka.connect.file.FileStreamSinkConnector", "sink"},
         {"org.apache.kafka.connect.file.FileStreamSourceConnector", "source"},
+        {"org.apache.kafka.connect.converters.BooleanConverter", "converter"},
         {"org.apache.kafka.connect.converters.ByteArrayConverter", "converter"},
+        {"org.apache.kafka.connect.converters.DoubleConverter", "converter"},
+        {"org.apache.kafka.connect.converters.FloatConverter", "converter"},
+        {"org.apache.kafka.connect.converters.IntegerConverter", "converter"},
+        {"org.apache.kafka.connect.converters.LongConverter", "converter"},
+        {"org.apache.kafka.connect.converters.ShortConverter", "converter"},
         {"org.apache.kafka.connect.json.JsonConverter", "converter"},
         {"org.apache.kafka.connect.storage.StringConverter", "converter"},
     };
-    assert_true(n >= 5);
-    for (size_t i = 0; i < 5; i++) {
+    const size_t nexp = sizeof(expect) / sizeof(expect[0]);
+    assert_true(n >= nexp);
+    for (size_t i = 0; i < nexp; i++) {
         assert_string_equal(all[i].class_name, expect[i][0]);
         assert_string_equal(all[i].type, expect[i][1]);
     }
     assert_string_equal(all[2].version, CONNECTD_KAFKA_COMPAT_VERSION);
     bool simple_header = false;
-    for (size_t i = 5; i < n; i++) {
+    for (size_t i = nexp; i < n; i++) {
         assert_string_equal(all[i].type, "header_converter");
-        if (i > 5)
+        if (i > nexp)
             assert_true(strcmp(all[i - 1].class_name, all[i].class_name) < 0);
         if (strcmp(all[i].class_name, "org.apache.kafka.connect.storage.SimpleHeaderConverter") ==
             0)
