@@ -1236,7 +1236,8 @@ static void parse_for_validate(validate_ctx_t *ctx, const char *name, int depth)
     const cd_config_key_t *key;
     cd_config_result_t *res;
     cd_config_value_t v;
-    char err[2048];
+    char *err = NULL;
+    size_t err_size;
     const char *raw;
     if (idx < 0 || depth > CD_CONFIG_MAX_DEPTH)
         return;
@@ -1246,18 +1247,24 @@ static void parse_for_validate(validate_ctx_t *ctx, const char *name, int depth)
     v.type = key->type;
     v.is_null = true;
     raw = ctx->props ? cd_properties_get(ctx->props, key->name) : NULL;
+    /* Messages quote the value whole, as Java's do: size the buffer to it. */
+    err_size = (raw ? strlen(raw) * 2 : 0) + strlen(key->name) + 4096;
+    err = malloc(err_size);
+    if (!err)
+        return;
     if (raw) {
-        if (parse_type(key, raw, true, &v, err, sizeof(err)) != 0)
+        if (parse_type(key, raw, true, &v, err, err_size) != 0)
             cd_config_result_add_error(res, err);
     } else if (key->default_value == CD_NO_DEFAULT) {
-        snprintf(err, sizeof(err),
-                 "Missing required configuration \"%s\" which has no default value.", key->name);
+        snprintf(err, err_size, "Missing required configuration \"%s\" which has no default value.",
+                 key->name);
         cd_config_result_add_error(res, err);
     } else {
-        parse_type(key, key->default_value, false, &v, err, sizeof(err));
+        parse_type(key, key->default_value, false, &v, err, err_size);
     }
-    if (key->validator.kind != CD_VALIDATOR_NONE && run_validator(key, &v, err, sizeof(err)) != 0)
+    if (key->validator.kind != CD_VALIDATOR_NONE && run_validator(key, &v, err, err_size) != 0)
         cd_config_result_add_error(res, err);
+    free(err);
     free(res->value);
     res->value = shown_value(&v);
     cd_config_value_clear(&v);
