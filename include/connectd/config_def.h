@@ -83,9 +83,10 @@ struct cd_config_value_s;
 typedef struct cd_config_validator_s {
     cd_config_validator_kind_t kind;
     bool has_min, has_max;
-    double min, max;             /**< RANGE (exact for integers up to 2^53) */
-    const char *const *strings;  /**< VALID_STRING, CASE_INSENSITIVE_STRING, VALID_LIST; NULL-ended */
-    bool list_allow_empty;       /**< VALID_LIST */
+    double min, max; /**< RANGE (exact for integers up to 2^53) */
+    const char *const
+        *strings;          /**< VALID_STRING, CASE_INSENSITIVE_STRING, VALID_LIST; NULL-ended */
+    bool list_allow_empty; /**< VALID_LIST */
     /** CUSTOM: @returns 0, or -1 with the ConfigException message in errstr
      *  (written in full, e.g. "Invalid value x for configuration y: ..."). */
     int (*custom)(const char *name, const struct cd_config_value_s *value, char *errstr,
@@ -112,12 +113,12 @@ typedef struct cd_config_key_s {
     const char *group;  /**< NULL = none */
     int order_in_group; /**< -1 = none, as Java */
     cd_config_width_t width;
-    const char *display_name; /**< NULL = the name, as Java */
+    const char *display_name;      /**< NULL = the name, as Java */
     const char *const *dependents; /**< NULL-ended; NULL = none */
     /** Optional ConfigDef.Recommender: writes NULL-ended recommended values
      *  (static strings) into out (capacity out_size). @returns the count. */
-    size_t (*recommended_values)(const char *name, const cd_properties_t *config,
-                                 const char **out, size_t out_size);
+    size_t (*recommended_values)(const char *name, const cd_properties_t *config, const char **out,
+                                 size_t out_size);
     bool internal; /**< ConfigDef.defineInternal: parsed but never shown */
     /** Optional Recommender.visible(name, config); NULL = visible. Only called when
      *  recommended_values is set, as Java. */
@@ -153,9 +154,9 @@ typedef struct cd_config_value_s {
     cd_config_type_t type;
     bool is_null;
     bool b;
-    int64_t i;            /**< INT, SHORT, LONG */
-    double d;             /**< DOUBLE */
-    const char *s;        /**< STRING, CLASS, PASSWORD (trimmed as Java) */
+    int64_t i;               /**< INT, SHORT, LONG */
+    double d;                /**< DOUBLE */
+    const char *s;           /**< STRING, CLASS, PASSWORD (trimmed as Java) */
     const char *const *list; /**< LIST: NULL-ended, elements trimmed */
     size_t list_count;
 } cd_config_value_t;
@@ -169,8 +170,8 @@ typedef struct cd_config_s cd_config_t;
  * ConfigException message in errstr, e.g.
  * "Missing required configuration \"file\" which has no default value."
  */
-cd_config_t *cd_config_parse(const cd_config_def_t *def, const cd_properties_t *props,
-                             char *errstr, size_t errstr_size);
+cd_config_t *cd_config_parse(const cd_config_def_t *def, const cd_properties_t *props, char *errstr,
+                             size_t errstr_size);
 void cd_config_destroy(cd_config_t *config);
 
 /** Typed getters; the key must be defined with the matching type. */
@@ -180,8 +181,7 @@ int32_t cd_config_get_int(const cd_config_t *config, const char *name);
 int64_t cd_config_get_long(const cd_config_t *config, const char *name);
 bool cd_config_get_bool(const cd_config_t *config, const char *name);
 double cd_config_get_double(const cd_config_t *config, const char *name);
-const char *const *cd_config_get_list(const cd_config_t *config, const char *name,
-                                      size_t *count);
+const char *const *cd_config_get_list(const cd_config_t *config, const char *name, size_t *count);
 /** The properties the config was parsed from (AbstractConfig.originals()). */
 const cd_properties_t *cd_config_originals(const cd_config_t *config);
 /** @brief Copies every original starting with @p prefix, prefix stripped

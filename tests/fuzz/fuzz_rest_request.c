@@ -158,9 +158,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cd_rest_handle(&ctx, &req, &resp);
     if (resp.status < 200 || resp.status > 599)
         abort();
-    if (resp.status >= 400 && (!resp.body || !strstr(resp.body, "\"error_code\"")))
+    /* A content type other than JSON is only Jetty's HTML page for URIs it rejects. */
+    bool json_body = resp.content_type == NULL;
+    if (!json_body && (resp.status < 400 || !resp.body || !strstr(resp.body, "<html>")))
         abort();
-    if (resp.body) {
+    if (json_body && resp.status >= 400 && (!resp.body || !strstr(resp.body, "\"error_code\"")))
+        abort();
+    if (json_body && resp.body) {
         json_t *v = json_loads(resp.body, JSON_DECODE_ANY, NULL);
         if (!v)
             abort();
