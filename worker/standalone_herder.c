@@ -549,10 +549,17 @@ static void cd_sh_topics(cd_standalone_herder_t *h, const char *name, bool reset
         cd_herder_reply_ok(r, 202, NULL);
         return;
     }
-    /* StandaloneHerder keeps statuses in a MemoryStatusBackingStore, whose
-     * getAllTopics is always empty: Java's standalone worker answers [] whatever
-     * the tasks used, and so does connectd. */
-    cd_herder_reply_ok(r, 200, json_pack("{s:{s:[]}}", name, "topics"));
+    /* AbstractHerder.connectorActiveTopics: the topics the tasks produced to (or
+     * consumed from), as the status store recorded them. */
+    size_t n = 0;
+    char **topics = cd_status_store_get_topics(h->status, name, &n);
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(list, json_string(topics[i]));
+        free(topics[i]);
+    }
+    free(topics);
+    cd_herder_reply_ok(r, 200, json_pack("{s:{s:o}}", name, "topics", list));
 }
 
 static void cd_sh_offsets(cd_standalone_herder_t *h, const char *name, int op, const json_t *body,

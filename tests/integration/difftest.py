@@ -216,7 +216,7 @@ def _normalise_text(text: str, run: Run, worker_url: str) -> str:
 def _normalise(value: Any, run: Run, worker_url: str) -> Any:
     if isinstance(value, str):
         return _normalise_text(value, run, worker_url)
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_normalise(v, run, worker_url) for v in value]
     if isinstance(value, dict):
         out = {}

@@ -96,6 +96,9 @@ SCENARIOS: list[dict] = [
         get("/connectors/{name}/status"),
         get("/connectors/{name}/tasks"),
         get("/connectors/{name}/tasks/0/status"),
+        # Both workers record an active topic once a record is acknowledged: wait for it.
+        {"wait": "GET /connectors/{name}/topics",
+         "until": lambda body: any(v.get("topics") for v in body.values()), "timeout": 30},
         get("/connectors/{name}/topics"),
         {"call": "PUT /connectors/{name}/topics/reset", "expect": 202},
         get("/connectors/{name}/tasks-config", expect=404),
