@@ -5,6 +5,11 @@
  * committable, so an offset is never committed before every earlier record of
  * its partition reached Kafka. Partitions are told apart by caller-chosen key
  * bytes (the serialized offsets key), as Java compares partition maps.
+ *
+ * cd_submitted_records_ack() (the worker's path) also folds the acknowledged
+ * prefix of the record's partition into one pending committable offset right
+ * away, so a fast task does not keep every acknowledged record until the next
+ * offset commit (Java's deque does); what becomes committable is the same.
  */
 #include "worker_internal.h"
 
@@ -24,6 +29,9 @@ typedef struct sr_partition_s {
     size_t key_len;
     cd_submitted_record_t *head, *tail;
     size_t count;
+    bool has_done; /* done_*: newest offset of an already folded acknowledged prefix */
+    cd_value_t *done_partition;
+    cd_value_t *done_offset;
 } sr_partition_t;
 
 struct cd_submitted_records_s {
@@ -56,6 +64,8 @@ void cd_submitted_records_destroy(cd_submitted_records_t *sr)
             r = next;
         }
         free(sr->parts[i].key);
+        cd_value_destroy(sr->parts[i].done_partition);
+        cd_value_destroy(sr->parts[i].done_offset);
     }
     free(sr->parts);
     free(sr);
@@ -126,6 +136,46 @@ void cd_submitted_record_ack(cd_submitted_record_t *rec)
         rec->acked = true;
 }
 
+/* Unlinks the acknowledged prefix of @p p. @returns its newest record (the
+ * caller frees it) or NULL when the head is not acknowledged. */
+static cd_submitted_record_t *pop_acked_prefix(cd_submitted_records_t *sr, sr_partition_t *p)
+{
+    cd_submitted_record_t *last = NULL;
+    while (p->head && p->head->acked) {
+        cd_submitted_record_t *r = p->head;
+        p->head = r->next;
+        if (p->head)
+            p->head->prev = NULL;
+        else
+            p->tail = NULL;
+        p->count--;
+        sr->total--;
+        if (last)
+            record_free(last);
+        last = r;
+    }
+    return last;
+}
+
+void cd_submitted_records_ack(cd_submitted_records_t *sr, cd_submitted_record_t *rec)
+{
+    if (!rec)
+        return;
+    rec->acked = true;
+    sr_partition_t *p = rec->owner;
+    if (p->head != rec)
+        return; /* an earlier record of the partition is still in flight */
+    cd_submitted_record_t *last = pop_acked_prefix(sr, p);
+    cd_value_destroy(p->done_partition);
+    cd_value_destroy(p->done_offset);
+    p->done_partition = last->partition;
+    p->done_offset = last->offset;
+    p->has_done = true;
+    last->partition = NULL;
+    last->offset = NULL;
+    record_free(last);
+}
+
 bool cd_submitted_records_remove(cd_submitted_records_t *sr, cd_submitted_record_t *rec)
 {
     if (!rec)
@@ -154,32 +204,29 @@ cd_committable_offset_t *cd_submitted_records_committable(cd_submitted_records_t
         return NULL;
     for (size_t i = 0; i < sr->nparts; i++) {
         sr_partition_t *p = &sr->parts[i];
-        cd_submitted_record_t *last = NULL;
-        while (p->head && p->head->acked) {
-            cd_submitted_record_t *r = p->head;
-            p->head = r->next;
-            if (p->head)
-                p->head->prev = NULL;
-            else
-                p->tail = NULL;
-            p->count--;
-            sr->total--;
-            if (last)
-                record_free(last);
-            last = r;
-        }
-        if (!last)
+        cd_submitted_record_t *last = pop_acked_prefix(sr, p);
+        if (!last && !p->has_done)
             continue;
         cd_committable_offset_t *c = &out[(*n)++];
         c->key = malloc(p->key_len ? p->key_len : 1);
         if (c->key && p->key_len)
             memcpy(c->key, p->key, p->key_len);
         c->key_len = p->key_len;
-        c->partition = last->partition;
-        c->offset = last->offset;
-        last->partition = NULL;
-        last->offset = NULL;
-        record_free(last);
+        if (last) {
+            c->partition = last->partition;
+            c->offset = last->offset;
+            last->partition = NULL;
+            last->offset = NULL;
+            record_free(last);
+            cd_value_destroy(p->done_partition);
+            cd_value_destroy(p->done_offset);
+        } else {
+            c->partition = p->done_partition;
+            c->offset = p->done_offset;
+        }
+        p->done_partition = NULL;
+        p->done_offset = NULL;
+        p->has_done = false;
     }
     if (*n == 0) {
         free(out);
