@@ -25,6 +25,7 @@
 
 #define LOGGER "org.apache.kafka.connect.runtime.WorkerSourceTask"
 #define SEND_FAILED_BACKOFF_MS 100
+#define TOPIC_METADATA_TIMEOUT_MS 5000
 
 typedef struct src_s {
     cd_worker_task_t *t;
@@ -89,11 +90,28 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
     free(inf);
 }
 
+/* librdkafka (2.0) learns a topic first produced to only at its next periodic
+ * metadata scan, up to a second later; Java's send() waits for the topic's
+ * metadata instead. Ask for it now (bounded), so the first records go out at once. */
+static void fetch_topic_metadata(src_t *src, const char *topic)
+{
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(src->rk, topic, NULL);
+    const struct rd_kafka_metadata *md = NULL;
+    if (!rkt)
+        return;
+    if (rd_kafka_metadata(src->rk, 0, rkt, &md, TOPIC_METADATA_TIMEOUT_MS) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR &&
+        md)
+        rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_destroy(rkt);
+}
+
 static void record_active_topic(src_t *src, const char *topic)
 {
     for (size_t i = 0; i < src->nactive; i++)
         if (strcmp(src->active[i], topic) == 0)
             return;
+    fetch_topic_metadata(src, topic);
     char **na = realloc(src->active, (src->nactive + 1) * sizeof(char *));
     if (!na)
         return;
