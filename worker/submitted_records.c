@@ -19,7 +19,6 @@
 struct cd_submitted_record_s {
     struct cd_submitted_record_s *prev, *next;
     struct sr_partition_s *owner;
-    cd_value_t *partition;
     cd_value_t *offset;
     bool acked;
 };
@@ -29,8 +28,11 @@ typedef struct sr_partition_s {
     size_t key_len;
     cd_submitted_record_t *head, *tail;
     size_t count;
-    bool has_done; /* done_*: newest offset of an already folded acknowledged prefix */
-    cd_value_t *done_partition;
+    /* the partition map, kept once (the first one submitted, as Java's HashMap keeps
+     * its first key): records only hold their offsets, and a record's own copy of
+     * the partition is freed at submission while still in cache */
+    cd_value_t *partition;
+    bool has_done; /* done_offset: newest offset of an already folded acknowledged prefix */
     cd_value_t *done_offset;
 } sr_partition_t;
 
@@ -47,7 +49,6 @@ cd_submitted_records_t *cd_submitted_records_new(void)
 
 static void record_free(cd_submitted_record_t *r)
 {
-    cd_value_destroy(r->partition);
     cd_value_destroy(r->offset);
     free(r);
 }
@@ -64,7 +65,7 @@ void cd_submitted_records_destroy(cd_submitted_records_t *sr)
             r = next;
         }
         free(sr->parts[i].key);
-        cd_value_destroy(sr->parts[i].done_partition);
+        cd_value_destroy(sr->parts[i].partition);
         cd_value_destroy(sr->parts[i].done_offset);
     }
     free(sr->parts);
@@ -116,7 +117,10 @@ cd_submitted_record_t *cd_submitted_records_submit(cd_submitted_records_t *sr, c
         cd_value_destroy(offset);
         return NULL;
     }
-    r->partition = partition;
+    if (!p->partition)
+        p->partition = partition;
+    else
+        cd_value_destroy(partition);
     r->offset = offset;
     r->owner = p;
     r->prev = p->tail;
@@ -166,12 +170,9 @@ void cd_submitted_records_ack(cd_submitted_records_t *sr, cd_submitted_record_t 
     if (p->head != rec)
         return; /* an earlier record of the partition is still in flight */
     cd_submitted_record_t *last = pop_acked_prefix(sr, p);
-    cd_value_destroy(p->done_partition);
     cd_value_destroy(p->done_offset);
-    p->done_partition = last->partition;
     p->done_offset = last->offset;
     p->has_done = true;
-    last->partition = NULL;
     last->offset = NULL;
     record_free(last);
 }
@@ -212,19 +213,15 @@ cd_committable_offset_t *cd_submitted_records_committable(cd_submitted_records_t
         if (c->key && p->key_len)
             memcpy(c->key, p->key, p->key_len);
         c->key_len = p->key_len;
+        c->partition = cd_value_copy(p->partition);
         if (last) {
-            c->partition = last->partition;
             c->offset = last->offset;
-            last->partition = NULL;
             last->offset = NULL;
             record_free(last);
-            cd_value_destroy(p->done_partition);
             cd_value_destroy(p->done_offset);
         } else {
-            c->partition = p->done_partition;
             c->offset = p->done_offset;
         }
-        p->done_partition = NULL;
         p->done_offset = NULL;
         p->has_done = false;
     }
