@@ -245,8 +245,11 @@ typedef struct fs_source_task_s {
     size_t offset;            /**< units in buffer */
     uint8_t raw[FS_RAW_SIZE]; /**< bytes read but not decoded yet */
     size_t raw_len;
-    bool eof;             /**< the last read saw end of file (regular files: more may come) */
-    uint16_t pending_low; /**< a low surrogate a one-unit read left over (0: none) */
+    bool eof;                  /**< the last read saw end of file (regular files: more may come) */
+    uint16_t pending_low;      /**< a low surrogate a one-unit read left over (0: none) */
+    cd_schema_t *value_schema; /**< Schema.STRING_SCHEMA, shared by every record */
+    char *utf8;                /**< scratch for a line's UTF-8 bytes */
+    size_t utf8_capacity;
 } fs_source_task_t;
 
 size_t cd_fs_source_task_buffer_size(void *state)
@@ -262,6 +265,14 @@ static void *source_task_start(const cd_properties_t *config, cd_task_context_t 
         return NULL;
     fs_source_task_t *t = calloc(1, sizeof(*t));
     if (!t || !(t->buffer = malloc(FS_INITIAL_BUFFER * sizeof(uint16_t)))) {
+        free(t);
+        cd_fs_source_config_clear(&parsed);
+        snprintf(errstr, errstr_size, "out of memory");
+        return NULL;
+    }
+    t->value_schema = cd_schema_new(CD_TYPE_STRING); /* Schema.STRING_SCHEMA */
+    if (!t->value_schema) {
+        free(t->buffer);
         free(t);
         cd_fs_source_config_clear(&parsed);
         snprintf(errstr, errstr_size, "out of memory");
@@ -290,6 +301,8 @@ static void source_task_stop(void *state)
     if (t->fd >= 0 && !t->is_stdin)
         close(t->fd);
     free(t->buffer);
+    free(t->utf8);
+    cd_schema_unref(t->value_schema);
     free(t->filename);
     free(t->topic);
     free(t);
@@ -483,9 +496,11 @@ static ssize_t source_read(fs_source_task_t *t, uint16_t *dst, size_t len)
         t->pending_low = 0;
     }
     while (done < len) {
-        if (pos >= t->raw_len) {
+        /* ASCII runs need no decoding */
+        while (done < len && pos < t->raw_len && t->raw[pos] < 0x80)
+            dst[done++] = t->raw[pos++];
+        if (done >= len || pos >= t->raw_len)
             break;
-        }
         uint16_t u[2];
         size_t n;
         size_t used = decode_one(t->raw + pos, t->raw_len - pos, u, &n);
@@ -507,11 +522,16 @@ static ssize_t source_read(fs_source_task_t *t, uint16_t *dst, size_t len)
 
 /** Appends UTF-16 units as UTF-8 (a lone surrogate, which cannot come from the decoder,
  *  would become U+FFFD as String.getBytes does). */
-static cd_value_t *utf16_to_string(const uint16_t *s, size_t n)
+static cd_value_t *utf16_to_string(fs_source_task_t *t, const uint16_t *s, size_t n)
 {
-    char *out = malloc(n * 3 + 1);
-    if (!out)
-        return NULL;
+    if (n * 3 + 1 > t->utf8_capacity) {
+        char *grown = realloc(t->utf8, n * 3 + 1);
+        if (!grown)
+            return NULL;
+        t->utf8 = grown;
+        t->utf8_capacity = n * 3 + 1;
+    }
+    char *out = t->utf8;
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t c = s[i];
@@ -537,9 +557,7 @@ static cd_value_t *utf16_to_string(const uint16_t *s, size_t n)
             out[o++] = (char)(0x80 | (c & 0x3F));
         }
     }
-    cd_value_t *v = cd_value_new_string(out, o);
-    free(out);
-    return v;
+    return cd_value_new_string(out, o);
 }
 
 /** extractLine(): @returns 1 with *line set, 0 when no complete line is buffered, -1 oom. */
@@ -565,7 +583,7 @@ static int extract_line(fs_source_task_t *t, cd_value_t **line)
     }
     if (!found)
         return 0;
-    *line = utf16_to_string(t->buffer, until);
+    *line = utf16_to_string(t, t->buffer, until);
     if (!*line)
         return -1;
     memmove(t->buffer, t->buffer + new_start, (t->offset - new_start) * sizeof(uint16_t));
@@ -582,9 +600,7 @@ static cd_record_t *make_record(fs_source_task_t *t, cd_value_t *line)
         cd_value_destroy(line);
         return NULL;
     }
-    cd_schema_t *schema = cd_schema_new(CD_TYPE_STRING); /* Schema.STRING_SCHEMA */
-    cd_record_set_value(r, schema, line);
-    cd_schema_unref(schema);
+    cd_record_set_value(r, t->value_schema, line);
     cd_value_t *partition =
         single_map(CD_FS_FILENAME_FIELD, t->filename ? cd_value_new_cstring(t->filename) : NULL);
     cd_value_t *offset = single_map(

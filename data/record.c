@@ -282,6 +282,15 @@ void cd_record_set_source_position(cd_record_t *record, cd_value_t *partition, c
     record->source_offset = offset;
 }
 
+void cd_record_take_source_position(cd_record_t *record, cd_value_t **partition,
+                                    cd_value_t **offset)
+{
+    *partition = record->source_partition;
+    *offset = record->source_offset;
+    record->source_partition = NULL;
+    record->source_offset = NULL;
+}
+
 int64_t cd_record_kafka_offset(const cd_record_t *record)
 {
     return record->kafka_offset;

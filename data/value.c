@@ -179,9 +179,18 @@ cd_value_t *cd_value_new_array(void)
     return value_new(CD_VALUE_ARRAY);
 }
 
+/* Maps hold their first entry in the value's own allocation (source partitions and
+ * offsets are one-entry maps, created per record): entries points at the tail
+ * until a second entry moves them to the heap. */
+#define MAP_INLINE_ENTRIES 1
+
 cd_value_t *cd_value_new_map(void)
 {
-    return value_new(CD_VALUE_MAP);
+    cd_value_t *map =
+        value_new_with_tail(CD_VALUE_MAP, MAP_INLINE_ENTRIES * sizeof(cd_map_entry_t));
+    map->u.map.entries = value_tail(map);
+    map->u.map.cap = MAP_INLINE_ENTRIES;
+    return map;
 }
 
 cd_value_t *cd_value_new_struct(const cd_schema_t *schema)
@@ -446,7 +455,8 @@ void cd_value_destroy(cd_value_t *value)
             cd_value_destroy(value->u.map.entries[i].key);
             cd_value_destroy(value->u.map.entries[i].value);
         }
-        free(value->u.map.entries);
+        if (value->u.map.entries != value_tail(value))
+            free(value->u.map.entries);
         break;
     case CD_VALUE_STRUCT:
         for (size_t i = 0; i < cd_schema_field_count(value->u.st.schema); i++)
@@ -667,8 +677,14 @@ cd_value_t *cd_value_array_take(cd_value_t *array, size_t i)
 void cd_value_map_append(cd_value_t *map, cd_value_t *key, cd_value_t *val)
 {
     if (map->u.map.len == map->u.map.cap) {
-        size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 4;
-        map->u.map.entries = xrealloc(map->u.map.entries, cap * sizeof(cd_map_entry_t));
+        size_t cap = map->u.map.cap < 2 ? 4 : map->u.map.cap * 2;
+        if (map->u.map.entries == value_tail(map)) {
+            cd_map_entry_t *heap = xrealloc(NULL, cap * sizeof(cd_map_entry_t));
+            memcpy(heap, map->u.map.entries, map->u.map.len * sizeof(cd_map_entry_t));
+            map->u.map.entries = heap;
+        } else {
+            map->u.map.entries = xrealloc(map->u.map.entries, cap * sizeof(cd_map_entry_t));
+        }
         map->u.map.cap = cap;
     }
     map->u.map.entries[map->u.map.len].key = key;

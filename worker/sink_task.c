@@ -25,6 +25,7 @@
 
 #define LOGGER "org.apache.kafka.connect.runtime.WorkerSinkTask"
 #define MAX_POLL_RECORDS 500
+#define SINK_QUEUED_MIN_MESSAGES "10000000" /* librdkafka's maximum */
 
 typedef struct tp_s {
     char *topic;
@@ -365,6 +366,13 @@ static int snk_init(snk_t *k, char *errstr, size_t errstr_size)
     cd_properties_t *cp =
         cd_worker_consumer_props(s->worker_props, s->connector_config, s->connector, s->task_id);
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    /* librdkafka (before 2.2) stops fetching a partition whose local queue holds
+     * queued.min.messages (default 100000) and looks again only a second later,
+     * however fast the task drains it: at 100-byte records that is a 1 s stall
+     * per 100000 records. Java's consumer has no such threshold; the queue stays
+     * bounded by queued.max.messages.kbytes (64 MiB per partition). A consumer.*
+     * or consumer.override.* setting still wins. */
+    rd_kafka_conf_set(conf, "queued.min.messages", SINK_QUEUED_MIN_MESSAGES, err, sizeof(err));
     if (!cp || cd_kafka_conf_apply_java(conf, cp, errstr, errstr_size) < 0) {
         cd_properties_destroy(cp);
         rd_kafka_conf_destroy(conf);

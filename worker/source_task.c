@@ -25,6 +25,7 @@
 
 #define LOGGER "org.apache.kafka.connect.runtime.WorkerSourceTask"
 #define SEND_FAILED_BACKOFF_MS 100
+#define TOPIC_METADATA_TIMEOUT_MS 5000
 
 typedef struct src_s {
     cd_worker_task_t *t;
@@ -45,6 +46,10 @@ typedef struct src_s {
     char **active;
     size_t nactive;
     cd_buf_t kbuf, vbuf, hbuf;
+    bool okey_valid; /* okey caches the serialized offsets key of okey_part */
+    cd_value_t *okey_part;
+    uint8_t *okey;
+    size_t okey_len;
 } src_t;
 
 typedef struct inflight_s {
@@ -69,7 +74,7 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
         cd_log_error(LOGGER, "%s-%d failed to send record to %s: %s", src->t->s.connector,
                      src->t->s.task_id, rd_kafka_topic_name(msg->rkt), rd_kafka_err2str(msg->err));
     } else {
-        cd_submitted_record_ack(inf->sub);
+        cd_submitted_records_ack(src->sr, inf->sub);
         if (src->plugin->commit_record && inf->record) {
             rd_kafka_timestamp_type_t tt;
             cd_record_metadata_t md = {
@@ -85,11 +90,28 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
     free(inf);
 }
 
+/* librdkafka (2.0) learns a topic first produced to only at its next periodic
+ * metadata scan, up to a second later; Java's send() waits for the topic's
+ * metadata instead. Ask for it now (bounded), so the first records go out at once. */
+static void fetch_topic_metadata(src_t *src, const char *topic)
+{
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(src->rk, topic, NULL);
+    const struct rd_kafka_metadata *md = NULL;
+    if (!rkt)
+        return;
+    if (rd_kafka_metadata(src->rk, 0, rkt, &md, TOPIC_METADATA_TIMEOUT_MS) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR &&
+        md)
+        rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_destroy(rkt);
+}
+
 static void record_active_topic(src_t *src, const char *topic)
 {
     for (size_t i = 0; i < src->nactive; i++)
         if (strcmp(src->active[i], topic) == 0)
             return;
+    fetch_topic_metadata(src, topic);
     char **na = realloc(src->active, (src->nactive + 1) * sizeof(char *));
     if (!na)
         return;
@@ -166,6 +188,50 @@ done:
     return rc;
 }
 
+/* The serialized offsets key of @p partition: the last one is cached, as a
+ * task's records nearly always share their source partition. NULL when the
+ * partition is invalid (logged; its offsets are not committed). */
+static const uint8_t *offset_key(src_t *src, const cd_value_t *partition, size_t *len)
+{
+    char err[512];
+    if (src->okey_valid && cd_value_equals(src->okey_part, partition)) {
+        *len = src->okey_len;
+        return src->okey;
+    }
+    free(src->okey);
+    cd_value_destroy(src->okey_part);
+    src->okey = NULL;
+    src->okey_part = NULL;
+    src->okey_valid = false;
+    if (cd_offset_key_serialize(src->t->s.connector, partition, &src->okey, &src->okey_len, err,
+                                sizeof(err)) != 0) {
+        cd_log_error(LOGGER, "%s-%d: invalid source partition, its offset is not committed: %s",
+                     src->t->s.connector, src->t->s.task_id, err);
+        return NULL;
+    }
+    src->okey_part = partition ? cd_value_copy(partition) : NULL;
+    src->okey_valid = !partition || src->okey_part;
+    *len = src->okey_len;
+    return src->okey;
+}
+
+/* SubmittedRecords: the record's source partition and offset move into the
+ * entry, keyed by the serialized offsets key. */
+static void submit_record(src_t *src, cd_record_t *rec, inflight_t *inf)
+{
+    size_t klen = 0;
+    const uint8_t *key = NULL;
+    if (cd_record_source_partition(rec) || cd_record_source_offset(rec))
+        key = offset_key(src, cd_record_source_partition(rec), &klen);
+    if (!key) {
+        inf->sub = cd_submitted_records_submit(src->sr, (const uint8_t *)"", 0, NULL, NULL);
+        return;
+    }
+    cd_value_t *part = NULL, *off = NULL;
+    cd_record_take_source_position(rec, &part, &off);
+    inf->sub = cd_submitted_records_submit(src->sr, key, klen, part, off);
+}
+
 /* 0 sent, 1 retry later (queue full), 2 dropped (tolerated), -1 fatal (errstr). */
 static int send_one(src_t *src, cd_record_t *rec, cd_record_t **pre, char *errstr,
                     size_t errstr_size, bool *tolerance_exceeded)
@@ -209,35 +275,17 @@ static int send_one(src_t *src, cd_record_t *rec, cd_record_t **pre, char *errst
         goto fatal;
     record_active_topic(src, topic);
 
-    /* SubmittedRecords: keyed by the serialized offsets key */
-    uint8_t *okey = NULL;
-    size_t okey_len = 0;
-    cd_value_t *part = NULL, *off = NULL;
-    if (cd_record_source_partition(rec) || cd_record_source_offset(rec)) {
-        if (cd_offset_key_serialize(src->t->s.connector, cd_record_source_partition(rec), &okey,
-                                    &okey_len, err, sizeof(err)) == 0) {
-            part = cd_value_copy(cd_record_source_partition(rec));
-            off = cd_value_copy(cd_record_source_offset(rec));
-        } else {
-            cd_log_error(LOGGER, "%s-%d: invalid source partition, its offset is not committed: %s",
-                         src->t->s.connector, src->t->s.task_id, err);
-        }
-    }
     inflight_t *inf = calloc(1, sizeof(*inf));
     if (!inf) {
-        free(okey);
-        cd_value_destroy(part);
-        cd_value_destroy(off);
         snprintf(errstr, errstr_size, "out of memory");
         goto fatal;
     }
     inf->src = src;
     inf->record = *pre;
-    inf->sub = cd_submitted_records_submit(src->sr, okey ? okey : (const uint8_t *)"", okey_len,
-                                           part, off);
-    free(okey);
     int32_t partition = cd_record_partition(rec);
     int64_t ts = cd_record_timestamp(rec);
+    /* delivery reports are served by rd_kafka_poll on this thread only, so the
+     * SubmittedRecords entry can be attached to inf after a successful produce */
     rd_kafka_resp_err_t e = rd_kafka_producev(
         src->rk, RD_KAFKA_V_TOPIC(topic),
         RD_KAFKA_V_PARTITION(partition == CD_PARTITION_NONE ? RD_KAFKA_PARTITION_UA : partition),
@@ -248,9 +296,9 @@ static int send_one(src_t *src, cd_record_t *rec, cd_record_t **pre, char *errst
         RD_KAFKA_V_OPAQUE(inf), RD_KAFKA_V_END);
     if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
         *pre = NULL; /* owned by the in-flight entry; headers by the message */
+        submit_record(src, rec, inf);
         return 0;
     }
-    cd_submitted_records_remove(src->sr, inf->sub);
     free(inf);
     if (kh)
         rd_kafka_headers_destroy(kh);
@@ -488,6 +536,8 @@ static void src_close(src_t *src)
     cd_buf_free(&src->kbuf);
     cd_buf_free(&src->vbuf);
     cd_buf_free(&src->hbuf);
+    cd_value_destroy(src->okey_part);
+    free(src->okey);
 }
 
 void *cd_source_task_run(void *arg)

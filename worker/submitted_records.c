@@ -5,6 +5,11 @@
  * committable, so an offset is never committed before every earlier record of
  * its partition reached Kafka. Partitions are told apart by caller-chosen key
  * bytes (the serialized offsets key), as Java compares partition maps.
+ *
+ * cd_submitted_records_ack() (the worker's path) also folds the acknowledged
+ * prefix of the record's partition into one pending committable offset right
+ * away, so a fast task does not keep every acknowledged record until the next
+ * offset commit (Java's deque does); what becomes committable is the same.
  */
 #include "worker_internal.h"
 
@@ -14,7 +19,6 @@
 struct cd_submitted_record_s {
     struct cd_submitted_record_s *prev, *next;
     struct sr_partition_s *owner;
-    cd_value_t *partition;
     cd_value_t *offset;
     bool acked;
 };
@@ -24,6 +28,12 @@ typedef struct sr_partition_s {
     size_t key_len;
     cd_submitted_record_t *head, *tail;
     size_t count;
+    /* the partition map, kept once (the first one submitted, as Java's HashMap keeps
+     * its first key): records only hold their offsets, and a record's own copy of
+     * the partition is freed at submission while still in cache */
+    cd_value_t *partition;
+    bool has_done; /* done_offset: newest offset of an already folded acknowledged prefix */
+    cd_value_t *done_offset;
 } sr_partition_t;
 
 struct cd_submitted_records_s {
@@ -39,7 +49,6 @@ cd_submitted_records_t *cd_submitted_records_new(void)
 
 static void record_free(cd_submitted_record_t *r)
 {
-    cd_value_destroy(r->partition);
     cd_value_destroy(r->offset);
     free(r);
 }
@@ -56,6 +65,8 @@ void cd_submitted_records_destroy(cd_submitted_records_t *sr)
             r = next;
         }
         free(sr->parts[i].key);
+        cd_value_destroy(sr->parts[i].partition);
+        cd_value_destroy(sr->parts[i].done_offset);
     }
     free(sr->parts);
     free(sr);
@@ -106,7 +117,10 @@ cd_submitted_record_t *cd_submitted_records_submit(cd_submitted_records_t *sr, c
         cd_value_destroy(offset);
         return NULL;
     }
-    r->partition = partition;
+    if (!p->partition)
+        p->partition = partition;
+    else
+        cd_value_destroy(partition);
     r->offset = offset;
     r->owner = p;
     r->prev = p->tail;
@@ -124,6 +138,43 @@ void cd_submitted_record_ack(cd_submitted_record_t *rec)
 {
     if (rec)
         rec->acked = true;
+}
+
+/* Unlinks the acknowledged prefix of @p p. @returns its newest record (the
+ * caller frees it) or NULL when the head is not acknowledged. */
+static cd_submitted_record_t *pop_acked_prefix(cd_submitted_records_t *sr, sr_partition_t *p)
+{
+    cd_submitted_record_t *last = NULL;
+    while (p->head && p->head->acked) {
+        cd_submitted_record_t *r = p->head;
+        p->head = r->next;
+        if (p->head)
+            p->head->prev = NULL;
+        else
+            p->tail = NULL;
+        p->count--;
+        sr->total--;
+        if (last)
+            record_free(last);
+        last = r;
+    }
+    return last;
+}
+
+void cd_submitted_records_ack(cd_submitted_records_t *sr, cd_submitted_record_t *rec)
+{
+    if (!rec)
+        return;
+    rec->acked = true;
+    sr_partition_t *p = rec->owner;
+    if (p->head != rec)
+        return; /* an earlier record of the partition is still in flight */
+    cd_submitted_record_t *last = pop_acked_prefix(sr, p);
+    cd_value_destroy(p->done_offset);
+    p->done_offset = last->offset;
+    p->has_done = true;
+    last->offset = NULL;
+    record_free(last);
 }
 
 bool cd_submitted_records_remove(cd_submitted_records_t *sr, cd_submitted_record_t *rec)
@@ -154,32 +205,25 @@ cd_committable_offset_t *cd_submitted_records_committable(cd_submitted_records_t
         return NULL;
     for (size_t i = 0; i < sr->nparts; i++) {
         sr_partition_t *p = &sr->parts[i];
-        cd_submitted_record_t *last = NULL;
-        while (p->head && p->head->acked) {
-            cd_submitted_record_t *r = p->head;
-            p->head = r->next;
-            if (p->head)
-                p->head->prev = NULL;
-            else
-                p->tail = NULL;
-            p->count--;
-            sr->total--;
-            if (last)
-                record_free(last);
-            last = r;
-        }
-        if (!last)
+        cd_submitted_record_t *last = pop_acked_prefix(sr, p);
+        if (!last && !p->has_done)
             continue;
         cd_committable_offset_t *c = &out[(*n)++];
         c->key = malloc(p->key_len ? p->key_len : 1);
         if (c->key && p->key_len)
             memcpy(c->key, p->key, p->key_len);
         c->key_len = p->key_len;
-        c->partition = last->partition;
-        c->offset = last->offset;
-        last->partition = NULL;
-        last->offset = NULL;
-        record_free(last);
+        c->partition = cd_value_copy(p->partition);
+        if (last) {
+            c->offset = last->offset;
+            last->offset = NULL;
+            record_free(last);
+            cd_value_destroy(p->done_offset);
+        } else {
+            c->offset = p->done_offset;
+        }
+        p->done_offset = NULL;
+        p->has_done = false;
     }
     if (*n == 0) {
         free(out);

@@ -43,6 +43,11 @@ cd_submitted_record_t *cd_submitted_records_submit(cd_submitted_records_t *sr, c
                                                    cd_value_t *offset);
 /** @brief Marks the record acknowledged. */
 void cd_submitted_record_ack(cd_submitted_record_t *rec);
+/** @brief Marks the record acknowledged and, when it completes an acknowledged prefix
+ *  of its partition, frees that prefix keeping only its newest offset for the next
+ *  cd_submitted_records_committable() (same result as cd_submitted_record_ack, less
+ *  memory held between commits). */
+void cd_submitted_records_ack(cd_submitted_records_t *sr, cd_submitted_record_t *rec);
 /** @brief Forgets the most recently submitted record (its send failed synchronously
  *  and will be retried). @returns false if @p rec is not the latest of its partition. */
 bool cd_submitted_records_remove(cd_submitted_records_t *sr, cd_submitted_record_t *rec);

@@ -66,6 +66,10 @@ const cd_value_t *cd_record_source_partition(const cd_record_t *record);
 const cd_value_t *cd_record_source_offset(const cd_record_t *record);
 /** @brief Sets both; takes them. */
 void cd_record_set_source_position(cd_record_t *record, cd_value_t *partition, cd_value_t *offset);
+/** @brief Moves the source partition and offset out of @p record (which keeps none):
+ *         the caller owns them. Lets the worker keep them without copying. */
+void cd_record_take_source_position(cd_record_t *record, cd_value_t **partition,
+                                    cd_value_t **offset);
 /** Sink records: the Kafka offset the record was read at (-1 if none). */
 int64_t cd_record_kafka_offset(const cd_record_t *record);
 void cd_record_set_kafka_offset(cd_record_t *record, int64_t offset);

@@ -94,6 +94,49 @@ static void test_submitted_records_ack_order(void **state)
     cd_submitted_records_destroy(sr);
 }
 
+/* cd_submitted_records_ack folds acknowledged prefixes right away: same committable
+ * offsets as the lazy ack, fewer records held */
+static void test_submitted_records_eager_ack(void **state)
+{
+    (void)state;
+    cd_submitted_records_t *sr = cd_submitted_records_new();
+    cd_submitted_record_t *a1 =
+        cd_submitted_records_submit(sr, (const uint8_t *)"A", 1, NULL, offset_map(1));
+    cd_submitted_record_t *a2 =
+        cd_submitted_records_submit(sr, (const uint8_t *)"A", 1, NULL, offset_map(2));
+    cd_submitted_record_t *b1 =
+        cd_submitted_records_submit(sr, (const uint8_t *)"B", 1, NULL, offset_map(10));
+    cd_submitted_record_t *a3 =
+        cd_submitted_records_submit(sr, (const uint8_t *)"A", 1, NULL, offset_map(3));
+    cd_submitted_records_ack(sr, a2); /* a1 still in flight: nothing folded */
+    assert_int_equal(cd_submitted_records_count(sr), 4);
+    cd_submitted_records_ack(sr, b1);
+    cd_submitted_records_ack(sr, a1); /* folds a1, a2 */
+    assert_int_equal(cd_submitted_records_count(sr), 1);
+    assert_int_equal(cd_submitted_records_pending(sr), 1);
+    size_t n = 0;
+    cd_committable_offset_t *c = cd_submitted_records_committable(sr, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(position_of(find_key(c, n, "A")->offset), 2);
+    assert_int_equal(position_of(find_key(c, n, "B")->offset), 10);
+    cd_committable_offsets_free(c, n);
+    assert_null(cd_submitted_records_committable(sr, &n));
+    /* a folded prefix then a lazily acked one: the newest wins */
+    cd_submitted_records_ack(sr, a3);
+    cd_submitted_record_t *a4 =
+        cd_submitted_records_submit(sr, (const uint8_t *)"A", 1, NULL, offset_map(4));
+    cd_submitted_record_ack(a4);
+    c = cd_submitted_records_committable(sr, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(position_of(find_key(c, n, "A")->offset), 4);
+    cd_committable_offsets_free(c, n);
+    /* folded, never collected: destroy frees it */
+    cd_submitted_records_ack(
+        sr, cd_submitted_records_submit(sr, (const uint8_t *)"B", 1, NULL, offset_map(11)));
+    assert_int_equal(cd_submitted_records_count(sr), 0);
+    cd_submitted_records_destroy(sr);
+}
+
 static void test_submitted_records_remove_latest(void **state)
 {
     (void)state;
@@ -302,6 +345,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_submitted_records_ack_order),
+        cmocka_unit_test(test_submitted_records_eager_ack),
         cmocka_unit_test(test_submitted_records_remove_latest),
         cmocka_unit_test(test_producer_props),
         cmocka_unit_test(test_task_converters),
