@@ -32,6 +32,7 @@ typedef struct tp_s {
     int32_t partition;
     int64_t offset; /* next offset to read, -1 = none consumed yet */
     int64_t committed;
+    bool active_recorded; /* the topic went to the status store (KIP-558) */
 } tp_t;
 
 typedef struct snk_s {
@@ -153,7 +154,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                 continue;
             k->tps = ntps;
             k->tps[k->ntps++] =
-                (tp_t){strdup(parts->elems[i].topic), parts->elems[i].partition, -1, -1};
+                (tp_t){strdup(parts->elems[i].topic), parts->elems[i].partition, -1, -1, false};
         }
         cd_log_info(LOGGER, "%s-%d Partitions assigned: %d", k->t->s.connector, k->t->s.task_id,
                     parts->cnt);
@@ -266,6 +267,11 @@ static int poll_batch(snk_t *k, int timeout_ms, char *errstr, size_t errstr_size
             continue;
         }
         tp_t *tp = find_tp(k, rd_kafka_topic_name(m->rkt), m->partition);
+        if (tp && !tp->active_recorded && k->t->s.status) {
+            /* WorkerSinkTask.recordActiveTopic: a topic this connector consumed. */
+            cd_status_store_put_topic(k->t->s.status, k->t->s.connector, tp->topic);
+            tp->active_recorded = true;
+        }
         cd_record_t *rec = NULL;
         if (convert(k, m, &rec, err, sizeof(err)) < 0 && !k->tolerate_all) {
             rd_kafka_message_destroy(m);
