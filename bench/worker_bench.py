@@ -210,7 +210,7 @@ def bench_raw(build_dir: Path, bootstrap: str, records: int, admin: AdminClient)
 
 
 def table(results: dict, records: int) -> str:
-    rows = [("Startup: exec → `GET /` (s)", "startup_s", "{:.2f}", False),
+    rows = [("Startup: exec → `GET /` (s)", "startup_s", "{:.3f}", False),
             ("Idle RSS (MiB)", "idle_rss_mib", "{:.1f}", False),
             ("RSS, 10 source tasks (MiB)", "rss_10_tasks_mib", "{:.1f}", False),
             ("FileStream source → Kafka (records/s, record timestamps)", "source_rps", "{:,.0f}",

@@ -718,7 +718,7 @@ class StandaloneWorker(Peer):
         self.process = PeerProcess.spawn(self.name, self.argv, self.log_file)
         try:
             wait_until(self.ready, what=f"{self.name} {self.url}", timeout=self.ready_timeout,
-                       process=self.process, interval=0.1)
+                       process=self.process, interval=0.005)
         except BaseException:
             self.process.stop()
             raise
