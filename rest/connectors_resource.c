@@ -106,6 +106,31 @@ static void set_location(const cd_rest_request_t *req, const char *name, cd_rest
     }
 }
 
+/* The shared tail of POST /connectors and PUT /connectors/{name}/config: the
+ * config object to settings, the name check, the herder call, Location. */
+static void put_config_json(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
+                            const char *name, const json_t *config_json, const char *state,
+                            bool allow_replace, cd_rest_response_t *resp)
+{
+    char err[1024];
+    cd_herder_reply_t r = {0};
+    if (!config_json || json_is_null(config_json)) {
+        cd_rest_error(resp, 500, "Connector configuration is missing from the request");
+        return;
+    }
+    cd_properties_t *config = cd_rest_json_to_props(config_json, err, sizeof(err));
+    if (!config) {
+        cd_rest_error(resp, 500, "%s", err);
+        return;
+    }
+    if (check_name(config, name, resp)) {
+        ctx->herder->ops->put_connector_config(ctx->herder, name, config, state, allow_replace, &r);
+        cd_rest_from_reply(resp, &r);
+        set_location(req, name, resp);
+    }
+    cd_properties_destroy(config);
+}
+
 static void create_connector(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
                              cd_rest_response_t *resp)
 {
@@ -113,12 +138,10 @@ static void create_connector(const cd_rest_ctx_t *ctx, const cd_rest_request_t *
     char err[1024];
     int st = 500;
     json_t *body = cd_rest_parse_body(req->body, req->body_len, &st, err, sizeof(err));
-    cd_properties_t *config = NULL;
     char *name = NULL;
     char *state = NULL;
     const char *key;
     json_t *v;
-    cd_herder_reply_t r = {0};
 
     if (!body) {
         cd_rest_error(resp, st, "%s", err);
@@ -183,24 +206,9 @@ static void create_connector(const cd_rest_ctx_t *ctx, const cd_rest_request_t *
         }
         state = raw;
     }
-    v = json_object_get(body, "config");
-    if (!v || json_is_null(v)) {
-        cd_rest_error(resp, 500, "Connector configuration is missing from the request");
-        goto done;
-    }
-    config = cd_rest_json_to_props(v, err, sizeof(err));
-    if (!config) {
-        cd_rest_error(resp, 500, "%s", err);
-        goto done;
-    }
-    if (!check_name(config, name, resp))
-        goto done;
-    ctx->herder->ops->put_connector_config(ctx->herder, name, config, state, false, &r);
-    cd_rest_from_reply(resp, &r);
-    set_location(req, name, resp);
+    put_config_json(ctx, req, name, json_object_get(body, "config"), state, false, resp);
 done:
     json_decref(body);
-    cd_properties_destroy(config);
     free(name);
     free(state);
 }
@@ -211,30 +219,13 @@ static void put_config(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, c
     char err[1024];
     int st = 500;
     json_t *body = cd_rest_parse_body(req->body, req->body_len, &st, err, sizeof(err));
-    cd_properties_t *config = NULL;
-    cd_herder_reply_t r = {0};
 
     if (!body) {
         cd_rest_error(resp, st, "%s", err);
         return;
     }
-    if (json_is_null(body)) {
-        cd_rest_error(resp, 500, "Connector configuration is missing from the request");
-        goto done;
-    }
-    config = cd_rest_json_to_props(body, err, sizeof(err));
-    if (!config) {
-        cd_rest_error(resp, 500, "%s", err);
-        goto done;
-    }
-    if (!check_name(config, name, resp))
-        goto done;
-    ctx->herder->ops->put_connector_config(ctx->herder, name, config, NULL, true, &r);
-    cd_rest_from_reply(resp, &r);
-    set_location(req, name, resp);
-done:
+    put_config_json(ctx, req, name, body, NULL, true, resp);
     json_decref(body);
-    cd_properties_destroy(config);
 }
 
 static void patch_config(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, const char *name,
