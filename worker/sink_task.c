@@ -431,13 +431,7 @@ void *cd_sink_task_run(void *arg)
     memset(&k, 0, sizeof(k));
     k.t = t;
 
-    cd_target_state_t target = cd_worker_task_target(t, &stopping);
-    if (!stopping && target != CD_TARGET_STARTED) {
-        cd_worker_task_status(t, CD_STATE_PAUSED, NULL);
-        paused = true;
-        while (!stopping && target != CD_TARGET_STARTED)
-            target = cd_worker_task_wait(t, 1000, &stopping);
-    }
+    stopping = cd_worker_task_await_start(t, &paused);
     if (stopping)
         goto out;
     if (snk_init(&k, errstr, sizeof(errstr)) < 0)
@@ -454,7 +448,7 @@ void *cd_sink_task_run(void *arg)
 
     int64_t next_commit = cd_worker_now_ms() + s->offset_flush_interval_ms;
     for (;;) {
-        target = cd_worker_task_target(t, &stopping);
+        cd_target_state_t target = cd_worker_task_target(t, &stopping);
         if (stopping)
             break;
         int64_t now = cd_worker_now_ms();

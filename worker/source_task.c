@@ -552,13 +552,7 @@ void *cd_source_task_run(void *arg)
     src.t = t;
 
     /* WorkerTask.doRun: a task created paused reports PAUSED and waits */
-    cd_target_state_t target = cd_worker_task_target(t, &stopping);
-    if (!stopping && target != CD_TARGET_STARTED) {
-        cd_worker_task_status(t, CD_STATE_PAUSED, NULL);
-        paused = true;
-        while (!stopping && target != CD_TARGET_STARTED)
-            target = cd_worker_task_wait(t, 1000, &stopping);
-    }
+    stopping = cd_worker_task_await_start(t, &paused);
     if (stopping)
         goto out;
     if (src_init(&src, errstr, sizeof(errstr)) < 0)
@@ -573,7 +567,7 @@ void *cd_source_task_run(void *arg)
 
     int64_t next_commit = cd_worker_now_ms() + s->offset_flush_interval_ms;
     for (;;) {
-        target = cd_worker_task_target(t, &stopping);
+        cd_target_state_t target = cd_worker_task_target(t, &stopping);
         if (stopping)
             break;
         int64_t now = cd_worker_now_ms();

@@ -133,3 +133,16 @@ cd_target_state_t cd_worker_task_wait(cd_worker_task_t *t, int64_t ms, bool *sto
     pthread_mutex_unlock(&t->lock);
     return target;
 }
+
+bool cd_worker_task_await_start(cd_worker_task_t *t, bool *paused)
+{
+    bool stopping = false;
+    cd_target_state_t target = cd_worker_task_target(t, &stopping);
+    if (!stopping && target != CD_TARGET_STARTED) {
+        cd_worker_task_status(t, CD_STATE_PAUSED, NULL);
+        *paused = true;
+        while (!stopping && target != CD_TARGET_STARTED)
+            target = cd_worker_task_wait(t, 1000, &stopping);
+    }
+    return stopping;
+}

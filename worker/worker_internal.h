@@ -217,6 +217,9 @@ void cd_worker_task_status(cd_worker_task_t *t, cd_state_t state, const char *tr
 cd_target_state_t cd_worker_task_wait(cd_worker_task_t *t, int64_t ms, bool *stopping);
 /** @returns the current target state and stop flag (locks). */
 cd_target_state_t cd_worker_task_target(cd_worker_task_t *t, bool *stopping);
+/** @brief WorkerTask.doRun's start: a task created paused reports PAUSED and waits until it
+ *  is started or stopped (*paused tells which happened first). @returns true when stopping. */
+bool cd_worker_task_await_start(cd_worker_task_t *t, bool *paused);
 /** @returns monotonic milliseconds. */
 int64_t cd_worker_now_ms(void);
 
