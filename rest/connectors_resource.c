@@ -136,27 +136,15 @@ static void create_connector(const cd_rest_ctx_t *ctx, const cd_rest_request_t *
 {
     static const char *const known = "\"config\", \"name\", \"initial_state\"";
     char err[1024];
-    int st = 500;
-    json_t *body = cd_rest_parse_body(req->body, req->body_len, &st, err, sizeof(err));
+    json_t *body = cd_rest_parse_object_body(
+        req, "org.apache.kafka.connect.runtime.rest.entities.CreateConnectorRequest", false, resp);
     char *name = NULL;
     char *state = NULL;
     const char *key;
     json_t *v;
 
-    if (!body) {
-        cd_rest_error(resp, st, "%s", err);
+    if (!body)
         return;
-    }
-    if (!json_is_object(body)) {
-        if (json_is_null(body))
-            cd_rest_error(resp, 500, "Request body is missing");
-        else
-            cd_rest_error(resp, 500,
-                          "Cannot deserialize value of type `org.apache.kafka.connect.runtime."
-                          "rest.entities.CreateConnectorRequest` from %s value",
-                          json_is_array(body) ? "Array" : "non-Object");
-        goto done;
-    }
     json_object_foreach(body, key, v)
     {
         if (strcmp(key, "name") && strcmp(key, "config") && strcmp(key, "initial_state")) {
@@ -232,24 +220,15 @@ static void patch_config(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
                          cd_rest_response_t *resp)
 {
     char err[1024];
-    int st = 500;
-    json_t *body = cd_rest_parse_body(req->body, req->body_len, &st, err, sizeof(err));
+    json_t *body = cd_rest_parse_object_body(
+        req, "java.util.LinkedHashMap<java.lang.String,java.lang.String>", true, resp);
     json_t *patch = NULL;
     const char *key;
     json_t *v;
     cd_herder_reply_t r = {0};
 
-    if (!body) {
-        cd_rest_error(resp, st, "%s", err);
+    if (!body)
         return;
-    }
-    if (!json_is_object(body) && !json_is_null(body)) {
-        cd_rest_error(resp, 500,
-                      "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,"
-                      "java.lang.String>` from %s value",
-                      json_is_array(body) ? "Array" : "non-Object");
-        goto done;
-    }
     /* values as strings (Jackson's coercion); null stays null = remove the key */
     patch = json_object();
     if (json_is_object(body)) {
@@ -279,27 +258,13 @@ done:
 static void alter_offsets(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, const char *name,
                           cd_rest_response_t *resp)
 {
-    char err[1024];
-    int st = 500;
-    json_t *body = cd_rest_parse_body(req->body, req->body_len, &st, err, sizeof(err));
+    json_t *body = cd_rest_parse_object_body(
+        req, "org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets", false, resp);
     json_t *offsets;
     cd_herder_reply_t r = {0};
 
-    if (!body) {
-        cd_rest_error(resp, st, "%s", err);
+    if (!body)
         return;
-    }
-    if (json_is_null(body)) {
-        cd_rest_error(resp, 500, "Request body is missing");
-        goto done;
-    }
-    if (!json_is_object(body)) {
-        cd_rest_error(resp, 500,
-                      "Cannot deserialize value of type `org.apache.kafka.connect.runtime.rest."
-                      "entities.ConnectorOffsets` from %s value",
-                      json_is_array(body) ? "Array" : "non-Object");
-        goto done;
-    }
     offsets = json_object_get(body, "offsets");
     if (!offsets || json_is_null(offsets) ||
         (json_is_array(offsets) && json_array_size(offsets) == 0)) {

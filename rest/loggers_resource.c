@@ -25,27 +25,15 @@ static void set_level(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, co
                       cd_rest_response_t *resp)
 {
     char err[1024];
-    int st = 500;
-    json_t *body = cd_rest_parse_body(req->body, req->body_len, &st, err, sizeof(err));
+    json_t *body = cd_rest_parse_object_body(
+        req, "java.util.LinkedHashMap<java.lang.String,java.lang.String>", false, resp);
     json_t *lv;
     char *level_text = NULL;
     char *scope = NULL;
     cd_log_level_t level;
 
-    if (!body) {
-        cd_rest_error(resp, st, "%s", err);
+    if (!body)
         return;
-    }
-    if (!json_is_object(body)) {
-        if (json_is_null(body))
-            cd_rest_error(resp, 500, "Request body is missing");
-        else
-            cd_rest_error(resp, 500,
-                          "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang."
-                          "String,java.lang.String>` from %s value",
-                          json_is_array(body) ? "Array" : "non-Object");
-        goto done;
-    }
     lv = json_object_get(body, "level");
     if (!lv || json_is_null(lv)) {
         cd_rest_error(resp, 400, "Desired 'level' parameter was not specified in request.");

@@ -111,3 +111,24 @@ fail:
     cd_properties_destroy(props);
     return NULL;
 }
+
+json_t *cd_rest_parse_object_body(const cd_rest_request_t *req, const char *java_type, bool null_ok,
+                                  cd_rest_response_t *resp)
+{
+    char err[1024];
+    int st = 500;
+    json_t *body = cd_rest_parse_body(req->body, req->body_len, &st, err, sizeof(err));
+    if (!body) {
+        cd_rest_error(resp, st, "%s", err);
+        return NULL;
+    }
+    if (json_is_object(body) || (null_ok && json_is_null(body)))
+        return body;
+    if (json_is_null(body))
+        cd_rest_error(resp, 500, "Request body is missing");
+    else
+        cd_rest_error(resp, 500, "Cannot deserialize value of type `%s` from %s value", java_type,
+                      json_is_array(body) ? "Array" : "non-Object");
+    json_decref(body);
+    return NULL;
+}

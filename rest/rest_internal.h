@@ -102,6 +102,14 @@ char *cd_rest_query_get(const cd_rest_request_t *req, const char *key);
 json_t *cd_rest_parse_body(const char *body, size_t len, int *status, char *errstr,
                            size_t errstr_size);
 /**
+ * @brief Parses the request body as a JSON object Jackson maps to @p java_type.
+ * @returns the object (or json_null() when @p null_ok and the body is null/empty),
+ * else NULL with Java's error already in @p resp ("Request body is missing", or
+ * "Cannot deserialize value of type `<java_type>` from Array value").
+ */
+json_t *cd_rest_parse_object_body(const cd_rest_request_t *req, const char *java_type, bool null_ok,
+                                  cd_rest_response_t *resp);
+/**
  * @brief Converts a JSON object into a string map as Jackson coerces
  * Map<String,String> (strings as is, numbers and booleans as text, null
  * entries dropped; objects/arrays are errors with Jackson's message).
