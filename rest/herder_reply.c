@@ -15,7 +15,17 @@ void cd_herder_reply_clear(cd_herder_reply_t *reply)
     if (reply->body)
         json_decref(reply->body);
     free(reply->location);
+    free(reply->target_url);
     memset(reply, 0, sizeof(*reply));
+}
+
+void cd_herder_reply_redirect(cd_herder_reply_t *reply, cd_herder_redirect_t kind, const char *url,
+                              const char *message)
+{
+    cd_herder_reply_clear(reply);
+    reply->redirect = kind;
+    reply->target_url = url ? strdup(url) : NULL;
+    reply->message = message ? strdup(message) : NULL;
 }
 
 void cd_herder_reply_error(cd_herder_reply_t *reply, int status, const char *fmt, ...)

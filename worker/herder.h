@@ -18,13 +18,40 @@
 
 typedef struct cd_properties_s cd_properties_t;
 
+/** Why a distributed herder could not complete a request here (Java's
+ *  RequestTargetException subclasses and RebalanceNeededException). */
+typedef enum cd_herder_redirect_e {
+    CD_HERDER_REDIRECT_NONE = 0,
+    /** NotLeaderException: only the leader can do it; target_url = the leader's URL
+     *  (NULL when no leader is known → 409 "no known leader URL"). */
+    CD_HERDER_REDIRECT_NOT_LEADER,
+    /** NotAssignedException: only the owner of the connector/task can; target_url =
+     *  the owner's URL (NULL when unknown). */
+    CD_HERDER_REDIRECT_NOT_ASSIGNED,
+    /** RebalanceNeededException: 409 on forwardable endpoints, 500 on plain reads;
+     *  message = Java's text. */
+    CD_HERDER_REDIRECT_REBALANCE_NEEDED,
+} cd_herder_redirect_t;
+
 /** The answer to one request. */
 typedef struct cd_herder_reply_s {
     int status;     /**< HTTP status: 200, 201, 202, 204, or the error's status */
     char *message;  /**< error message (malloc'd) when status >= 400, else NULL */
     json_t *body;   /**< the entity (owned), NULL for none */
     char *location; /**< Location header for 201 (e.g. "/connectors/x"), malloc'd */
+    /** Not done here: the REST layer forwards (HerderRequestHandler.completeOrForwardRequest)
+     *  or answers 409/500. status is 0 when redirect is set. */
+    cd_herder_redirect_t redirect;
+    char *target_url; /**< malloc'd worker URL for NOT_LEADER / NOT_ASSIGNED, or NULL */
 } cd_herder_reply_t;
+
+/** The signature headers of an internal request (KIP-507) and the raw body they sign. */
+typedef struct cd_internal_signature_s {
+    const char *algorithm; /**< X-Connect-Request-Signature-Algorithm, NULL if absent */
+    const char *signature; /**< X-Connect-Authorization (Base64), NULL if absent */
+    const uint8_t *body;   /**< the exact request body bytes */
+    size_t body_len;
+} cd_internal_signature_t;
 
 /** @brief Frees the parts of a reply and zeroes it. */
 void cd_herder_reply_clear(cd_herder_reply_t *reply);
@@ -33,6 +60,10 @@ void cd_herder_reply_error(cd_herder_reply_t *reply, int status, const char *fmt
     __attribute__((format(printf, 3, 4)));
 /** @brief Sets a success reply (takes @p body). */
 void cd_herder_reply_ok(cd_herder_reply_t *reply, int status, json_t *body);
+/** @brief Sets a redirect reply (@p url copied, may be NULL; @p message for
+ *  REBALANCE_NEEDED). */
+void cd_herder_reply_redirect(cd_herder_reply_t *reply, cd_herder_redirect_t kind, const char *url,
+                              const char *message);
 
 typedef struct cd_herder_s cd_herder_t;
 
@@ -80,6 +111,13 @@ typedef struct cd_herder_ops_s {
     /** PUT /admin/loggers/{name}?scope=cluster (worker scope is handled by REST). */
     void (*set_cluster_logger_level)(cd_herder_t *h, const char *logger, const char *level,
                                      cd_herder_reply_t *r);
+    /** Internal: POST /connectors/{name}/tasks (a JSON array of string maps) with its
+     *  signature. NULL in standalone (REST answers as Java's StandaloneHerder). */
+    void (*put_task_configs)(cd_herder_t *h, const char *name, const json_t *configs,
+                             const cd_internal_signature_t *signature, cd_herder_reply_t *r);
+    /** Internal: PUT /connectors/{name}/fence. NULL in standalone. */
+    void (*fence_zombies)(cd_herder_t *h, const char *name,
+                          const cd_internal_signature_t *signature, cd_herder_reply_t *r);
 } cd_herder_ops_t;
 
 struct cd_herder_s {
