@@ -1,6 +1,7 @@
 #!/bin/sh
 # Regenerates tests/golden/assignor/expected.txt by running tests/golden/assignor/scenarios.txt
 # through Apache Kafka Connect's IncrementalCooperativeAssignor (AssignorGolden.java, compiled
+# with EagerAssignorGolden.java, which writes tests/golden/assignor/eager.txt;
 # into the assignor's package so it can call the package-private performTaskAssignment).
 #   tests/golden/regen-assignor.sh [<kafka lib dir>]
 set -eu
@@ -14,7 +15,9 @@ if [ ! -d "$lib" ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-javac -nowarn -cp "$lib/*" -d "$out" "$here/AssignorGolden.java"
+javac -nowarn -cp "$lib/*" -d "$out" "$here/AssignorGolden.java" "$here/EagerAssignorGolden.java"
 java -cp "$out:$lib/*" org.apache.kafka.connect.runtime.distributed.AssignorGolden \
     "$here/assignor/scenarios.txt" 2>/dev/null | grep -v '^SLF4J' > "$here/assignor/expected.txt"
-echo "regen-assignor.sh: wrote $(grep -vc '^#' "$here/assignor/expected.txt") assignments"
+java -cp "$out:$lib/*" org.apache.kafka.connect.runtime.distributed.EagerAssignorGolden \
+    2>/dev/null | grep -v '^SLF4J' > "$here/assignor/eager.txt"
+echo "regen-assignor.sh: wrote $(wc -l < "$here/assignor/eager.txt") eager/offset-check assignments and $(grep -vc '^#' "$here/assignor/expected.txt") assignments"

@@ -554,6 +554,81 @@ static void test_protocol_switch_and_reset(void **state)
     sim_free(&s);
 }
 
+/* ------------------------------------------------------------------ */
+/* EagerAssignor and performAssignment's offset checks vs Java        */
+
+typedef struct java_case_s {
+    const char *name;
+    cd_connect_protocol_t protocol;
+    int64_t offset;
+    const char *config; /* "conn:tasks ..." */
+    const char *leader;
+    const char *members; /* "id:offset ..." */
+} java_case_t;
+
+static void test_java_eager_and_offsets(void **state)
+{
+    (void)state;
+    static const java_case_t cases[] = {
+        {"eager-basic", CD_CONNECT_PROTOCOL_EAGER, 7, "zeta:2 alpha:3 mid:0", "w-b", "w-b:7 w-a:2"},
+        {"eager-many", CD_CONNECT_PROTOCOL_EAGER, 12,
+         "c5:4 c1:1 c3:0 c2:7 c4:2 connector-with-a-long-name:3", "m2", "m2:12 m1:12 m3:3"},
+        {"eager-mismatch", CD_CONNECT_PROTOCOL_EAGER, 4, "a:1", "leader", "leader:4 other:9"},
+        {"compatible-mismatch", CD_CONNECT_PROTOCOL_COMPATIBLE, 4, "a:1", "leader",
+         "leader:4 other:9"},
+        {"sessioned-mismatch", CD_CONNECT_PROTOCOL_SESSIONED, 4, "a:1", "leader",
+         "leader:4 other:9"},
+        {"sessioned-first", CD_CONNECT_PROTOCOL_SESSIONED, 9, "a:3 b:2", "w2", "w2:9 w1:9 w3:-1"},
+        {"compatible-first", CD_CONNECT_PROTOCOL_COMPATIBLE, 9, "a:3 b:2", "w2", "w2:9 w1:9"},
+    };
+    char *exp = read_golden("eager.txt");
+    int compared = 0;
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        sim_t s;
+        sim_init(&s, cases[c].protocol, 300000);
+        sim_config(&s, cases[c].config);
+        char *copy = strdup(cases[c].members), *sv = NULL;
+        cd_assignor_member_t m[MAX_MEMBERS];
+        char urls[MAX_MEMBERS][64];
+        memset(m, 0, sizeof(m));
+        size_t n = 0;
+        for (char *t = strtok_r(copy, " ", &sv); t; t = strtok_r(NULL, " ", &sv)) {
+            char *colon = strchr(t, ':');
+            *colon = '\0';
+            m[n].member_id = t;
+            snprintf(urls[n], sizeof(urls[n]), "http://%s:8083/", t);
+            m[n].metadata.version = (int16_t)cases[c].protocol;
+            m[n].metadata.url = urls[n];
+            m[n].metadata.config_offset = atoll(colon + 1);
+            n++;
+        }
+        cd_assignor_config_t cfg = {.offset = cases[c].offset,
+                                    .connectors = (const char *const *)s.connectors,
+                                    .task_counts = s.tasks,
+                                    .count = s.nconn};
+        cd_assignment_t out[MAX_MEMBERS];
+        assert_int_equal(cd_assignor_assign(s.assignor, cases[c].leader, 1, &cfg, m, n, 0, out), 0);
+        for (size_t i = 0; i < n; i++) {
+            uint8_t *b;
+            size_t len;
+            cd_connect_assignment_serialize(&out[i], &b, &len);
+            char *hex = tohex(b, len);
+            char want[512];
+            snprintf(want, sizeof(want), "%s %s %s\n", cases[c].name, m[i].member_id, hex);
+            if (!strstr(exp, want))
+                fail_msg("%s member %s: C %s not in eager.txt", cases[c].name, m[i].member_id, hex);
+            compared++;
+            free(hex);
+            free(b);
+            cd_assignment_clear(&out[i]);
+        }
+        free(copy);
+        sim_free(&s);
+    }
+    assert_int_equal(compared, 16);
+    free(exp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -563,6 +638,7 @@ int main(void)
         cmocka_unit_test(test_deleted_and_duplicated),
         cmocka_unit_test(test_config_mismatch),
         cmocka_unit_test(test_eager),
+        cmocka_unit_test(test_java_eager_and_offsets),
         cmocka_unit_test(test_protocol_switch_and_reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
