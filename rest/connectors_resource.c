@@ -626,8 +626,8 @@ void cd_rest_connectors_resource(const cd_rest_ctx_t *ctx, const cd_rest_request
         if (!include_tasks && !only_failed) {
             finish(ctx, req, &r, "POST", name, "/restart", NULL, NULL, 204, resp);
         } else {
-            const char *extra[] = {"includeTasks", include_tasks ? "true" : "false",
-                                   "onlyFailed", only_failed ? "true" : "false", NULL};
+            const char *extra[] = {"includeTasks", include_tasks ? "true" : "false", "onlyFailed",
+                                   only_failed ? "true" : "false", NULL};
             finish(ctx, req, &r, "POST", name, "/restart", NULL, extra, 202, resp);
         }
         return;

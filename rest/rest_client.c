@@ -45,12 +45,18 @@ static const EVP_MD *hmac_md(const char *algorithm)
         const char *java;
         const EVP_MD *(*md)(void);
     } algs[] = {
-        {"HmacSHA1", EVP_sha1},         {"HmacSHA224", EVP_sha224},
-        {"HmacSHA256", EVP_sha256},     {"HmacSHA384", EVP_sha384},
-        {"HmacSHA512", EVP_sha512},     {"HmacSHA512/224", EVP_sha512_224},
-        {"HmacSHA512/256", EVP_sha512_256}, {"HmacMD5", EVP_md5},
-        {"HmacSHA3-224", EVP_sha3_224}, {"HmacSHA3-256", EVP_sha3_256},
-        {"HmacSHA3-384", EVP_sha3_384}, {"HmacSHA3-512", EVP_sha3_512},
+        {"HmacSHA1", EVP_sha1},
+        {"HmacSHA224", EVP_sha224},
+        {"HmacSHA256", EVP_sha256},
+        {"HmacSHA384", EVP_sha384},
+        {"HmacSHA512", EVP_sha512},
+        {"HmacSHA512/224", EVP_sha512_224},
+        {"HmacSHA512/256", EVP_sha512_256},
+        {"HmacMD5", EVP_md5},
+        {"HmacSHA3-224", EVP_sha3_224},
+        {"HmacSHA3-256", EVP_sha3_256},
+        {"HmacSHA3-384", EVP_sha3_384},
+        {"HmacSHA3-512", EVP_sha3_512},
     };
 
     if (!algorithm)
@@ -312,10 +318,10 @@ static int apply_tls(CURL *c, const cd_worker_config_t *wc, char *errstr, size_t
         const char *key = ssl_setting(p, prefixed, "ssl.keystore.key");
         const char *pw = ssl_setting(p, prefixed, "ssl.key.password");
         if (chain && key) {
-            struct curl_blob cb = {.data = (void *)chain, .len = strlen(chain),
-                                   .flags = CURL_BLOB_COPY};
-            struct curl_blob kb = {.data = (void *)key, .len = strlen(key),
-                                   .flags = CURL_BLOB_COPY};
+            struct curl_blob cb = {
+                .data = (void *)chain, .len = strlen(chain), .flags = CURL_BLOB_COPY};
+            struct curl_blob kb = {
+                .data = (void *)key, .len = strlen(key), .flags = CURL_BLOB_COPY};
             curl_easy_setopt(c, CURLOPT_SSLCERT_BLOB, &cb);
             curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, &kb);
         } else if (loc) {
@@ -400,8 +406,10 @@ int cd_rest_client_request(const cd_worker_config_t *wc, const char *method, con
         sig = cd_internal_request_sign(signing->algorithm, signing->key, signing->key_len,
                                        (const uint8_t *)body, body ? body_len : 0);
         if (!sig || !header_value_ok(signing->algorithm)) {
-            snprintf(errstr, errstr_size, "java.security.NoSuchAlgorithmException: Algorithm %s "
-                     "not available", signing->algorithm);
+            snprintf(errstr, errstr_size,
+                     "java.security.NoSuchAlgorithmException: Algorithm %s "
+                     "not available",
+                     signing->algorithm);
             goto done;
         }
         hdrs = add_header(hdrs, "X-Connect-Authorization", sig, &ok);
@@ -424,8 +432,8 @@ int cd_rest_client_request(const cd_worker_config_t *wc, const char *method, con
     curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
     if (timeout_ms > 0) {
         curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout_ms < 30000 ? timeout_ms
-                                                                               : 30000));
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                         (long)(timeout_ms < 30000 ? timeout_ms : 30000));
     }
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);

@@ -17,11 +17,12 @@
 #include "rest_internal.h"
 
 #define MSG_NO_LEADER                                                                              \
-    "Cannot complete request momentarily due to no known leader URL, likely because a "          \
+    "Cannot complete request momentarily due to no known leader URL, likely because a "            \
     "rebalance was underway."
-#define MSG_HOPS "Cannot complete request because of a conflicting operation (e.g. worker rebalance)"
+#define MSG_HOPS                                                                                   \
+    "Cannot complete request because of a conflicting operation (e.g. worker rebalance)"
 #define MSG_STALE                                                                                  \
-    "Cannot complete request momentarily due to stale configuration (typically caused by a "     \
+    "Cannot complete request momentarily due to stale configuration (typically caused by a "       \
     "concurrent config change)"
 #define MSG_REBALANCE "Request cannot be completed because a rebalance is expected"
 
@@ -152,8 +153,7 @@ static void take_answer(cd_herder_reply_t *r, const cd_rest_client_response_t *r
         return;
     }
     if (res->status < 200 || (res->status >= 300 && res->status < 400)) {
-        cd_herder_reply_error(r, 500,
-                              "Unexpected status code when handling forwarded request: %d",
+        cd_herder_reply_error(r, 500, "Unexpected status code when handling forwarded request: %d",
                               res->status);
         return;
     }
@@ -179,8 +179,8 @@ static void take_answer(cd_herder_reply_t *r, const cd_rest_client_response_t *r
         err = json_object();
         json_object_set_new(err, "error_code",
                             json_integer(json_is_integer(code) ? json_integer_value(code) : 0));
-        json_object_set_new(err, "message", msg && json_is_string(msg) ? json_copy(msg)
-                                                                       : json_null());
+        json_object_set_new(err, "message",
+                            msg && json_is_string(msg) ? json_copy(msg) : json_null());
         json_decref(doc);
         cd_herder_reply_ok(r, res->status, err);
         return;
@@ -215,11 +215,10 @@ void cd_rest_complete_or_forward(const cd_rest_ctx_t *ctx, const cd_rest_request
         cd_herder_reply_error(r, 500, "Out of memory");
         goto done;
     }
-    if (cd_rest_client_request(ctx->wc, method, url, text, text ? strlen(text) : 0,
-                               req->authorization, NULL,
-                               ctx->forward_timeout_ms > 0 ? ctx->forward_timeout_ms
-                                                           : CD_REST_FORWARD_TIMEOUT_MS,
-                               &res, err, sizeof(err)) != 0) {
+    if (cd_rest_client_request(
+            ctx->wc, method, url, text, text ? strlen(text) : 0, req->authorization, NULL,
+            ctx->forward_timeout_ms > 0 ? ctx->forward_timeout_ms : CD_REST_FORWARD_TIMEOUT_MS,
+            &res, err, sizeof(err)) != 0) {
         cd_herder_reply_error(r, 500, "IO Error trying to forward REST request: %s", err);
         goto done;
     }

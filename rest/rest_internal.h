@@ -40,7 +40,7 @@ typedef struct cd_rest_request_s {
     const char *accept;       /**< NULL if absent */
     const char *body;         /**< NULL if none */
     size_t body_len;
-    const char *base_url; /**< "http://host:port" for Location, NULL = relative */
+    const char *base_url;      /**< "http://host:port" for Location, NULL = relative */
     const char *authorization; /**< Authorization header (copied when forwarding), or NULL */
     const char *sig_algorithm; /**< X-Connect-Request-Signature-Algorithm, or NULL */
     const char *sig_signature; /**< X-Connect-Authorization, or NULL */
@@ -197,7 +197,7 @@ typedef struct cd_rest_server_opts_s {
     const char *tls_key_password; /**< NULL if the key is not encrypted */
     bool topic_tracking_enable;
     bool topic_tracking_allow_reset;
-    size_t max_body; /**< 0 = CD_REST_MAX_BODY */
+    size_t max_body;              /**< 0 = CD_REST_MAX_BODY */
     const cd_worker_config_t *wc; /**< for forwarded requests (TLS trust); may be NULL */
 } cd_rest_server_opts_t;
 
