@@ -153,7 +153,7 @@ static json_t *props_json(const cd_properties_t *p)
  * config object to settings, the name check, the herder call, Location. */
 static void put_config_json(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
                             const char *name, const json_t *config_json, const char *state,
-                            bool allow_replace, cd_rest_response_t *resp)
+                            bool allow_replace, const char *raw_name, cd_rest_response_t *resp)
 {
     char err[1024];
     cd_herder_reply_t r = {0};
@@ -173,7 +173,9 @@ static void put_config_json(const cd_rest_ctx_t *ctx, const cd_rest_request_t *r
             json_t *fwd = props_json(config);
             if (!allow_replace) {
                 json_t *req_body = json_object();
-                json_object_set_new(req_body, "name", json_string(name));
+                /* the request object as received: the name untrimmed (null if absent) */
+                json_object_set_new(req_body, "name",
+                                    raw_name ? json_string(raw_name) : json_null());
                 json_object_set_new(req_body, "config", fwd);
                 json_object_set_new(req_body, "initial_state",
                                     state ? json_string(state) : json_null());
@@ -201,6 +203,7 @@ static void create_connector(const cd_rest_ctx_t *ctx, const cd_rest_request_t *
     json_t *body = cd_rest_parse_object_body(
         req, "org.apache.kafka.connect.runtime.rest.entities.CreateConnectorRequest", false, resp);
     char *name = NULL;
+    char *raw_name = NULL;
     char *state = NULL;
     const char *key;
     json_t *v;
@@ -226,7 +229,7 @@ static void create_connector(const cd_rest_ctx_t *ctx, const cd_rest_request_t *
             goto done;
         }
         name = java_trim(raw);
-        free(raw);
+        raw_name = raw;
     } else {
         name = strdup(""); /* validated (non-empty) by the herder, as Java */
     }
@@ -256,9 +259,10 @@ static void create_connector(const cd_rest_ctx_t *ctx, const cd_rest_request_t *
         }
         state = raw;
     }
-    put_config_json(ctx, req, name, json_object_get(body, "config"), state, false, resp);
+    put_config_json(ctx, req, name, json_object_get(body, "config"), state, false, raw_name, resp);
 done:
     json_decref(body);
+    free(raw_name);
     free(name);
     free(state);
 }
@@ -274,7 +278,7 @@ static void put_config(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, c
         cd_rest_error(resp, st, "%s", err);
         return;
     }
-    put_config_json(ctx, req, name, body, NULL, true, resp);
+    put_config_json(ctx, req, name, body, NULL, true, NULL, resp);
     json_decref(body);
 }
 

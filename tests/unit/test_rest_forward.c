@@ -554,7 +554,8 @@ static void test_forwarding(void **state)
     assert_string_equal(rec.path, "/connectors");
     assert_string_equal(rec.query, "forward=true");
     assert_string_equal(rec.authorization, "Bearer t0k");
-    assert_string_equal(rec.body, "{\"name\":\"c1\",\"config\":{\"k\":\"v\",\"name\":\"c1\"},"
+    /* CreateConnectorRequest as received (name untrimmed), the config with the name put in */
+    assert_string_equal(rec.body, "{\"name\":\" c1 \",\"config\":{\"k\":\"v\",\"name\":\"c1\"},"
                                   "\"initial_state\":null}");
 
     /* forward=true: once more, with forward=false */
