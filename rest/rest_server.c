@@ -1,8 +1,9 @@
 /* rest_server.c: the REST listeners on libmicrohttpd. One daemon per
  * listener (thread per connection, as herder calls block up to the REST
- * timeout), https through GnuTLS with in-memory PEM key and certificate,
- * request bodies collected up to a cap (413 without reading the rest), and
- * the raw path kept percent-encoded so the router can apply Jetty's rules. */
+ * timeout and a forwarded request blocks its thread until the target answers;
+ * a request forwarded to this worker itself is served on another thread), https through GnuTLS with
+ * in-memory PEM key and certificate, request bodies collected up to a cap (413 without reading the
+ * rest), and the raw path kept percent-encoded so the router can apply Jetty's rules. */
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
