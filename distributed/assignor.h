@@ -19,9 +19,9 @@ typedef struct cd_assignor_member_s {
 
 /** The configured work from the leader's snapshot (ClusterConfigState). */
 typedef struct cd_assignor_config_s {
-    int64_t offset;              /**< the snapshot's config offset */
+    int64_t offset;                /**< the snapshot's config offset */
     const char *const *connectors; /**< configured connector names */
-    const int *task_counts;      /**< tasks per connector (0 when inconsistent) */
+    const int *task_counts;        /**< tasks per connector (0 when inconsistent) */
     size_t count;
 } cd_assignor_config_t;
 

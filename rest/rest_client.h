@@ -17,10 +17,10 @@
 
 /** A response. */
 typedef struct cd_rest_client_response_s {
-    int status;      /**< HTTP status; 0 when no response arrived */
-    char *body;      /**< malloc'd, NUL-terminated (may be empty) */
+    int status; /**< HTTP status; 0 when no response arrived */
+    char *body; /**< malloc'd, NUL-terminated (may be empty) */
     size_t body_len;
-    char *location;  /**< Location header, malloc'd or NULL */
+    char *location; /**< Location header, malloc'd or NULL */
 } cd_rest_client_response_t;
 
 void cd_rest_client_response_clear(cd_rest_client_response_t *r);
