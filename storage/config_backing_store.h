@@ -40,6 +40,9 @@ typedef struct cd_cluster_connector_s {
     bool inconsistent;       /**< last commit did not cover every task id */
     bool pending_fencing;    /**< KIP-618: a commit without a later task-count record */
     int64_t task_generation; /**< incremented on every applied commit */
+    /** The connector config the applied task configs were generated from
+     *  (ClusterConfigState.appliedConnectorConfig; in memory only), NULL if none. */
+    cd_properties_t *applied_config;
 } cd_cluster_connector_t;
 
 /** ClusterConfigState: an immutable, owned copy. */
