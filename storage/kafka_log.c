@@ -109,8 +109,7 @@ static void kl_purpose_names(const char *purpose, const char **config_key, const
     if (strcmp(purpose, "configuration") == 0 || strcmp(purpose, "connector configurations") == 0) {
         *config_key = "config.storage.topic";
         *phrase = "connector configurations";
-    } else if (strcmp(purpose, "offset") == 0 ||
-               strcmp(purpose, "source connector offsets") == 0) {
+    } else if (strcmp(purpose, "offset") == 0 || strcmp(purpose, "source connector offsets") == 0) {
         *config_key = "offset.storage.topic";
         *phrase = "source connector offsets";
     } else if (strcmp(purpose, "status") == 0 ||
@@ -212,8 +211,8 @@ static void kl_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 }
 
 static rd_kafka_t *kl_client(rd_kafka_type_t type, const cd_worker_config_t *wc,
-                             const cd_properties_t *overrides, const char *client_id,
-                             char *errstr, size_t errstr_size)
+                             const cd_properties_t *overrides, const char *client_id, char *errstr,
+                             size_t errstr_size)
 {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     const cd_properties_t *orig = cd_config_originals(cd_worker_config_values(wc));
@@ -256,7 +255,8 @@ fail:
 }
 
 cd_kafka_log_t *cd_kafka_log_new(const cd_worker_config_t *wc, const cd_kafka_log_topic_t *topic,
-                                 const char *client_id_suffix, const cd_properties_t *producer_overrides,
+                                 const char *client_id_suffix,
+                                 const cd_properties_t *producer_overrides,
                                  const cd_properties_t *consumer_overrides, bool read_only,
                                  cd_kafka_log_consume_fn *consume, void *opaque, char *errstr,
                                  size_t errstr_size)
@@ -297,8 +297,8 @@ cd_kafka_log_t *cd_kafka_log_new(const cd_worker_config_t *wc, const cd_kafka_lo
         goto oom;
     snprintf(client_id, len, "%s%s", base, client_id_suffix ? client_id_suffix : "");
     if (!read_only) {
-        log->producer = kl_client(RD_KAFKA_PRODUCER, wc, producer_overrides, client_id, errstr,
-                                  errstr_size);
+        log->producer =
+            kl_client(RD_KAFKA_PRODUCER, wc, producer_overrides, client_id, errstr, errstr_size);
         if (!log->producer)
             goto fail;
     }
@@ -368,8 +368,8 @@ static int kl_create_once(cd_kafka_log_t *log, rd_kafka_queue_t *q, int64_t time
     int rc = -1;
     rd_kafka_AdminOptions_t *opts = NULL;
     rd_kafka_event_t *ev = NULL;
-    rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(log->topic, log->want_partitions, log->want_rf,
-                                                    rderr, sizeof(rderr));
+    rd_kafka_NewTopic_t *nt =
+        rd_kafka_NewTopic_new(log->topic, log->want_partitions, log->want_rf, rderr, sizeof(rderr));
     if (!nt) {
         snprintf(errstr, errstr_size, "Unable to create topic(s) '%s': %s", log->topic, rderr);
         return -1;
@@ -443,7 +443,8 @@ static int kl_verify_compact(cd_kafka_log_t *log, rd_kafka_queue_t *q, char *err
     char rderr[256];
     int rc = 0;
     char policy[512] = "";
-    rd_kafka_ConfigResource_t *cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, log->topic);
+    rd_kafka_ConfigResource_t *cr =
+        rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, log->topic);
     rd_kafka_AdminOptions_t *opts =
         rd_kafka_AdminOptions_new(log->consumer, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
     int req_ms = (int)(log->api_timeout_ms > 30000 ? 30000 : log->api_timeout_ms);
@@ -493,8 +494,9 @@ static int kl_verify_compact(cd_kafka_log_t *log, rd_kafka_queue_t *q, char *err
             has_compact = true;
         else
             has_other = true;
-        nlen += (size_t)snprintf(norm + nlen, sizeof(norm) - (nlen < sizeof(norm) ? nlen : sizeof(norm)),
-                                 "%s%s", nlen ? "," : "", tok);
+        nlen += (size_t)snprintf(norm + nlen,
+                                 sizeof(norm) - (nlen < sizeof(norm) ? nlen : sizeof(norm)), "%s%s",
+                                 nlen ? "," : "", tok);
         if (nlen >= sizeof(norm))
             nlen = sizeof(norm) - 1;
     }
@@ -573,10 +575,11 @@ static int32_t kl_partition_count(cd_kafka_log_t *log, char *errstr, size_t errs
     if (rkt)
         rd_kafka_topic_destroy(rkt);
     if (n <= 0)
-        snprintf(errstr, errstr_size,
-                 "Could not look up partition metadata for offset backing store topic in allotted "
-                 "period. This could indicate a connectivity issue, unavailable topic partitions, or "
-                 "if this is your first use of the topic it may have taken too long to create.");
+        snprintf(
+            errstr, errstr_size,
+            "Could not look up partition metadata for offset backing store topic in allotted "
+            "period. This could indicate a connectivity issue, unavailable topic partitions, or "
+            "if this is your first use of the topic it may have taken too long to create.");
     else if (n > KL_MAX_PARTITIONS) {
         snprintf(errstr, errstr_size, "Topic '%s' has too many partitions (%" PRId32 ")",
                  log->topic, n);
@@ -772,21 +775,19 @@ int cd_kafka_log_read_to_end(cd_kafka_log_t *log, int64_t timeout_ms, char *errs
     return rc;
 }
 
-static int kl_produce(cd_kafka_log_t *log, const uint8_t *key, size_t key_len,
-                      const uint8_t *value, size_t value_len, kl_msg_t *msg, char *errstr,
-                      size_t errstr_size)
+static int kl_produce(cd_kafka_log_t *log, const uint8_t *key, size_t key_len, const uint8_t *value,
+                      size_t value_len, kl_msg_t *msg, char *errstr, size_t errstr_size)
 {
     if (!log->producer) {
         snprintf(errstr, errstr_size, "This Kafka based log is read-only");
         free(msg);
         return -1;
     }
-    rd_kafka_resp_err_t e =
-        rd_kafka_producev(log->producer, RD_KAFKA_V_TOPIC(log->topic),
-                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                          RD_KAFKA_V_KEY((void *)key, key ? key_len : 0),
-                          RD_KAFKA_V_VALUE((void *)value, value ? value_len : 0),
-                          RD_KAFKA_V_OPAQUE(msg), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t e = rd_kafka_producev(
+        log->producer, RD_KAFKA_V_TOPIC(log->topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY((void *)key, key ? key_len : 0),
+        RD_KAFKA_V_VALUE((void *)value, value ? value_len : 0), RD_KAFKA_V_OPAQUE(msg),
+        RD_KAFKA_V_END);
     if (e) {
         snprintf(errstr, errstr_size, "Failed to send record to topic '%s': %s", log->topic,
                  rd_kafka_err2str(e));
@@ -796,9 +797,9 @@ static int kl_produce(cd_kafka_log_t *log, const uint8_t *key, size_t key_len,
     return 0;
 }
 
-int cd_kafka_log_send(cd_kafka_log_t *log, const uint8_t *key, size_t key_len,
-                      const uint8_t *value, size_t value_len, cd_kafka_log_sent_fn *sent,
-                      void *sent_opaque, char *errstr, size_t errstr_size)
+int cd_kafka_log_send(cd_kafka_log_t *log, const uint8_t *key, size_t key_len, const uint8_t *value,
+                      size_t value_len, cd_kafka_log_sent_fn *sent, void *sent_opaque, char *errstr,
+                      size_t errstr_size)
 {
     kl_msg_t *msg = calloc(1, sizeof(*msg));
     if (!msg) {
@@ -865,8 +866,8 @@ int cd_kafka_log_send_sync(cd_kafka_log_t *log, const cd_kafka_log_entry_t *entr
         rd_kafka_poll(log->producer, 50);
     }
     if (rc == 0 && timed_out) {
-        snprintf(errstr, errstr_size,
-                 "Timed out waiting for records to be written to topic '%s'", log->topic);
+        snprintf(errstr, errstr_size, "Timed out waiting for records to be written to topic '%s'",
+                 log->topic);
         rc = -1;
     } else if (rc == 0 && s->failed) {
         snprintf(errstr, errstr_size, "Failed to write to topic '%s': %s", log->topic, s->err);
