@@ -37,15 +37,15 @@ typedef struct cd_cluster_connector_s {
     /** Applied task configs, index = task id; NULL entries and count 0 while inconsistent. */
     cd_properties_t **tasks;
     size_t tasks_len;
-    bool inconsistent;     /**< last commit did not cover every task id */
-    bool pending_fencing;  /**< KIP-618: a commit without a later task-count record */
+    bool inconsistent;       /**< last commit did not cover every task id */
+    bool pending_fencing;    /**< KIP-618: a commit without a later task-count record */
     int64_t task_generation; /**< incremented on every applied commit */
 } cd_cluster_connector_t;
 
 /** ClusterConfigState: an immutable, owned copy. */
 typedef struct cd_cluster_config_s {
-    int64_t offset;               /**< next offset to read (last consumed + 1), -1 if none */
-    cd_session_key_t *session_key; /**< NULL if none read */
+    int64_t offset;                     /**< next offset to read (last consumed + 1), -1 if none */
+    cd_session_key_t *session_key;      /**< NULL if none read */
     cd_cluster_connector_t *connectors; /**< sorted by name (strcmp) */
     size_t count;
 } cd_cluster_config_t;
@@ -117,8 +117,8 @@ int cd_config_store_put_target_state(cd_config_store_t *s, const char *name,
 int cd_config_store_put_restart_request(cd_config_store_t *s, const char *name, bool include_tasks,
                                         bool only_failed, char *errstr, size_t errstr_size);
 /** session-key. */
-int cd_config_store_put_session_key(cd_config_store_t *s, const cd_session_key_t *key,
-                                    char *errstr, size_t errstr_size);
+int cd_config_store_put_session_key(cd_config_store_t *s, const cd_session_key_t *key, char *errstr,
+                                    size_t errstr_size);
 /** tasks-fencing-<name> {"task-count":n}. */
 int cd_config_store_put_task_count_record(cd_config_store_t *s, const char *name, int task_count,
                                           char *errstr, size_t errstr_size);

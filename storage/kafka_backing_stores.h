@@ -58,7 +58,9 @@ cd_status_key_kind_t cd_status_key_parse(const uint8_t *key, size_t key_len, cha
                                          int *task, char **topic);
 
 /** @brief STATUS_SCHEMA_V0 bytes as Java's JsonConverter (schemas.enable=false) writes them:
- *  {"state":..,"trace":..|null,"worker_id":..,"generation":int32}. @returns malloc'd, or NULL. */
+ *  {"state":..,"trace":..|null,"worker_id":..,"generation":int32,"version":..|null}
+ *  (Kafka 4.x added the optional "version" field to STATUS_SCHEMA_V0). @returns malloc'd, or NULL.
+ */
 uint8_t *cd_status_value_serialize(const cd_status_t *status, size_t *len);
 /** @brief Parses a status value with Java's casts (state a State name, trace/worker_id
  *  strings or null, generation an integer (Long)). Fills state/trace/worker_id/generation

@@ -126,7 +126,13 @@ uint8_t *cd_status_value_serialize(const cd_status_t *status, size_t *len)
         rc |= cd_json_write_string(&b, status->worker_id, strlen(status->worker_id));
     else
         rc |= cd_buf_append_str(&b, "null");
-    rc |= cd_buf_appendf(&b, ",\"generation\":%" PRId32 "}", (int32_t)status->generation);
+    rc |=
+        cd_buf_appendf(&b, ",\"generation\":%" PRId32 ",\"version\":", (int32_t)status->generation);
+    if (status->version)
+        rc |= cd_json_write_string(&b, status->version, strlen(status->version));
+    else
+        rc |= cd_buf_append_str(&b, "null");
+    rc |= cd_buf_append_char(&b, '}');
     if (rc) {
         cd_buf_free(&b);
         return NULL;
@@ -161,7 +167,7 @@ int cd_status_value_parse(const uint8_t *value, size_t len, cd_status_t *out)
 {
     char err[256];
     const cd_json_node_t *root = NULL;
-    char *state = NULL, *trace = NULL, *worker = NULL;
+    char *state = NULL, *trace = NULL, *worker = NULL, *version = NULL;
     int rc = -1;
     if (!value || len > CD_STATUS_MAX_VALUE)
         return -1;
@@ -181,7 +187,7 @@ int cd_status_value_parse(const uint8_t *value, size_t len, cd_status_t *out)
             found = true;
         }
     if (!found || ks_string_field(root, "trace", &trace) ||
-        ks_string_field(root, "worker_id", &worker))
+        ks_string_field(root, "worker_id", &worker) || ks_string_field(root, "version", &version))
         goto done;
     int64_t gen = 0;
     if (ks_long_field(root, "generation", &gen))
@@ -191,13 +197,16 @@ int cd_status_value_parse(const uint8_t *value, size_t len, cd_status_t *out)
     free(out->worker_id);
     out->trace = trace;
     out->worker_id = worker;
-    trace = worker = NULL;
+    free(out->version);
+    out->version = version;
+    trace = worker = version = NULL;
     out->generation = (int32_t)gen; /* .intValue() */
     rc = 0;
 done:
     free(state);
     free(trace);
     free(worker);
+    free(version);
     cd_json_doc_destroy(doc);
     return rc;
 }
@@ -347,7 +356,8 @@ static void ks_consume(void *opaque, const cd_kafka_log_record_t *rec)
     case CD_STATUS_KEY_CONNECTOR:
     case CD_STATUS_KEY_TASK: {
         cd_status_t st = {
-            connector, kind == CD_STATUS_KEY_TASK ? task : -1, CD_STATE_DESTROYED, NULL, NULL, 0};
+            connector, kind == CD_STATUS_KEY_TASK ? task : -1, CD_STATE_DESTROYED, NULL, NULL, 0,
+            NULL};
         if (rec->value && cd_status_value_parse(rec->value, rec->value_len, &st) < 0) {
             cd_log_error(KS_LOGGER, "Failed to deserialize %s status (key %.*s)",
                          kind == CD_STATUS_KEY_TASK ? "task" : "connector",
@@ -357,6 +367,7 @@ static void ks_consume(void *opaque, const cd_kafka_log_record_t *rec)
         cd_status_store_apply_status(ctx->store, &st);
         free(st.trace);
         free(st.worker_id);
+        free(st.version);
         break;
     }
     case CD_STATUS_KEY_TOPIC: {

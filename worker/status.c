@@ -60,6 +60,7 @@ void cd_status_clear(cd_status_t *status)
     free(status->connector);
     free(status->trace);
     free(status->worker_id);
+    free(status->version);
     memset(status, 0, sizeof(*status));
 }
 
@@ -139,7 +140,7 @@ static cd_status_t *cd_status_find_locked(cd_status_store_t *store, const char *
 /* Sets (or, DESTROYED, removes) one entry; the lock is held. */
 static void cd_status_set_locked(cd_status_store_t *store, const char *connector, int task,
                                  cd_state_t state, const char *trace, const char *worker_id,
-                                 int64_t generation)
+                                 int64_t generation, const char *version)
 {
     cd_status_t *s = cd_status_find_locked(store, connector, task);
     if (state == CD_STATE_DESTROYED) {
@@ -169,6 +170,8 @@ static void cd_status_set_locked(cd_status_store_t *store, const char *connector
     s->trace = cd_strdup_or_null(trace);
     s->worker_id = cd_strdup_or_null(worker_id);
     s->generation = generation;
+    free(s->version);
+    s->version = cd_strdup_or_null(version);
 }
 
 void cd_status_store_put(cd_status_store_t *store, const char *connector, int task,
@@ -185,11 +188,11 @@ void cd_status_store_put(cd_status_store_t *store, const char *connector, int ta
             return;
         }
     }
-    cd_status_set_locked(store, connector, task, state, trace, worker_id, generation);
+    cd_status_set_locked(store, connector, task, state, trace, worker_id, generation, NULL);
     pthread_mutex_unlock(&store->lock);
     if (store->backed && store->backend.write_status) {
-        cd_status_t st = {(char *)connector, task,      state, (char *)trace,
-                          (char *)worker_id, generation};
+        cd_status_t st = {(char *)connector, task,       state, (char *)trace,
+                          (char *)worker_id, generation, NULL};
         store->backend.write_status(store->backend_opaque, &st);
     }
 }
@@ -202,6 +205,7 @@ static void cd_status_copy(const cd_status_t *from, cd_status_t *to)
     to->trace = cd_strdup_or_null(from->trace);
     to->worker_id = cd_strdup_or_null(from->worker_id);
     to->generation = from->generation;
+    to->version = cd_strdup_or_null(from->version);
 }
 
 bool cd_status_store_get(cd_status_store_t *store, const char *connector, int task,
@@ -246,8 +250,9 @@ void cd_status_store_remove_connector(cd_status_store_t *store, const char *conn
         size_t n = 0;
         cd_status_t *tasks = cd_status_store_get_tasks(store, connector, &n);
         for (size_t i = 0; tasks && i < n; i++) {
-            cd_status_t st = {(char *)connector,  tasks[i].task,      CD_STATE_DESTROYED, NULL,
-                              tasks[i].worker_id, tasks[i].generation};
+            cd_status_t st = {
+                (char *)connector,   tasks[i].task, CD_STATE_DESTROYED, NULL, tasks[i].worker_id,
+                tasks[i].generation, NULL};
             store->backend.write_status(store->backend_opaque, &st);
             cd_status_clear(&tasks[i]);
         }
@@ -255,9 +260,9 @@ void cd_status_store_remove_connector(cd_status_store_t *store, const char *conn
         cd_status_t cs;
         memset(&cs, 0, sizeof(cs));
         bool have = cd_status_store_get(store, connector, -1, &cs);
-        cd_status_t st = {(char *)connector,          -1,
-                          CD_STATE_DESTROYED,         NULL,
-                          have ? cs.worker_id : NULL, have ? cs.generation : 0};
+        cd_status_t st = {
+            (char *)connector,        -1,  CD_STATE_DESTROYED, NULL, have ? cs.worker_id : NULL,
+            have ? cs.generation : 0, NULL};
         store->backend.write_status(store->backend_opaque, &st);
         cd_status_clear(&cs);
     }
@@ -435,7 +440,7 @@ void cd_status_store_apply_status(cd_status_store_t *store, const cd_status_t *s
             }
         } else {
             cd_status_set_locked(store, status->connector, status->task, CD_STATE_DESTROYED, NULL,
-                                 NULL, 0);
+                                 NULL, 0, NULL);
         }
         goto done;
     }
@@ -445,7 +450,7 @@ void cd_status_store_apply_status(cd_status_store_t *store, const cd_status_t *s
             goto done; /* "Ignoring stale status" */
     }
     cd_status_set_locked(store, status->connector, status->task, status->state, status->trace,
-                         status->worker_id, status->generation);
+                         status->worker_id, status->generation, status->version);
 done:
     pthread_mutex_unlock(&store->lock);
 }

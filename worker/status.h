@@ -46,6 +46,8 @@ typedef struct cd_status_s {
     char *trace; /**< NULL when none */
     char *worker_id;
     int64_t generation;
+    /** The connector plugin's version (Kafka 4.x status "version" field); NULL = null. */
+    char *version;
 } cd_status_t;
 
 void cd_status_clear(cd_status_t *status);
