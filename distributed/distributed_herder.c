@@ -122,7 +122,6 @@ struct cd_distributed_herder_s {
     pthread_t thread;
     bool thread_started;
     atomic_bool stopping;
-    atomic_bool failed;
 
     /* Settings. */
     int64_t worker_sync_timeout_ms;
@@ -1910,11 +1909,6 @@ int cd_distributed_herder_start(cd_distributed_herder_t *h, char *errstr, size_t
     }
     h->thread_started = true;
     return 0;
-}
-
-bool cd_distributed_herder_failed(cd_distributed_herder_t *h)
-{
-    return atomic_load(&h->failed);
 }
 
 void cd_distributed_herder_destroy(cd_distributed_herder_t *h)

@@ -30,8 +30,6 @@ cd_distributed_herder_t *cd_distributed_herder_new(cd_worker_config_t *wc,
 cd_herder_t *cd_distributed_herder_herder(cd_distributed_herder_t *h);
 /** @brief Starts the herder thread (joins the group). @returns 0 or -1. */
 int cd_distributed_herder_start(cd_distributed_herder_t *h, char *errstr, size_t errstr_size);
-/** @returns true once the herder thread has failed fatally (main exits 1). */
-bool cd_distributed_herder_failed(cd_distributed_herder_t *h);
 /** @brief Stops all work, leaves the group, stops the thread, frees. */
 void cd_distributed_herder_destroy(cd_distributed_herder_t *h);
 
