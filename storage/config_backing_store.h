@@ -39,10 +39,11 @@ typedef struct cd_cluster_connector_s {
     size_t tasks_len;
     bool inconsistent;       /**< last commit did not cover every task id */
     bool pending_fencing;    /**< KIP-618: a commit without a later task-count record */
-    int64_t task_generation; /**< incremented on every applied commit */
-    /** The connector config the applied task configs were generated from
-     *  (ClusterConfigState.appliedConnectorConfig; in memory only), NULL if none. */
+    int64_t task_generation; /**< incremented on every applied commit; -1 before the first */
+    /** The connector config in force at the last applied commit (AppliedConnectorConfig,
+     *  for AbstractHerder.taskConfigsChanged), or NULL. */
     cd_properties_t *applied_config;
+    int task_count_record; /**< last tasks-fencing record (KIP-618), -1 if none */
 } cd_cluster_connector_t;
 
 /** ClusterConfigState: an immutable, owned copy. */
@@ -134,6 +135,10 @@ int cd_config_store_put_logger_level(cd_config_store_t *s, const char *ns, const
 /** @brief Serialises a record value exactly as Java (compact JSON, schema field order).
  *  Examples: cd_config_value_connector(props) → {"properties":{…}}. malloc'd, NUL-terminated. */
 char *cd_config_value_connector(const cd_properties_t *props);
+/** A task config: the entries in the order Java's `new HashMap<>(props)` iterates them
+ *  (AbstractHerder.reverseTransform copies every task config into a HashMap; JDK 17 sizing),
+ *  so a task record is byte-identical to a Java leader's for the same connector output. */
+char *cd_config_value_task(const cd_properties_t *props);
 char *cd_config_value_commit(int tasks);
 char *cd_config_value_target_state(cd_target_state_t state);
 char *cd_config_value_restart(bool include_tasks, bool only_failed);
