@@ -19,9 +19,9 @@ typedef struct cd_assignor_member_s {
 
 /** The configured work from the leader's snapshot (ClusterConfigState). */
 typedef struct cd_assignor_config_s {
-    int64_t offset;              /**< the snapshot's config offset */
+    int64_t offset;                /**< the snapshot's config offset */
     const char *const *connectors; /**< configured connector names */
-    const int *task_counts;      /**< tasks per connector (0 when inconsistent) */
+    const int *task_counts;        /**< tasks per connector (0 when inconsistent) */
     size_t count;
 } cd_assignor_config_t;
 
@@ -47,6 +47,19 @@ int cd_assignor_assign(cd_assignor_t *a, const char *leader_id, int32_t generati
 /** @brief The leader learned that the last generation did not complete on it (e.g. the
  *  sync failed): forget previousAssignment (cooperative). */
 void cd_assignor_reset(cd_assignor_t *a);
+
+/** @brief The group's chosen sub-protocol changed (e.g. a "compatible"-only member joined):
+ *  later assignments use @p protocol's algorithm and version, keeping the cooperative
+ *  state, as Java's single IncrementalCooperativeAssignor serves both compatible and
+ *  sessioned (EAGER switches to EagerAssignor). Added by the connect-protocol helper. */
+void cd_assignor_set_protocol(cd_assignor_t *a, cd_connect_protocol_t protocol);
+
+/** @brief Java's generation check in performTaskAssignment: when @p last_completed_generation
+ *  (the generation of the last assignment this worker received, -1 if none) differs from
+ *  the generation of the assignor's last computed assignment, previousAssignment is
+ *  forgotten (cd_assignor_reset). Call it before cd_assignor_assign. Added by the
+ *  connect-protocol helper. */
+void cd_assignor_check_generation(cd_assignor_t *a, int32_t last_completed_generation);
 
 /** @brief The max config offset among @p members. */
 int64_t cd_assignor_max_offset(const cd_assignor_member_t *members, size_t member_count);
