@@ -147,6 +147,10 @@ def test_three_members_one_generation(kafka, probes):
     assert all(p.last_assigned()["generation"] == gen for p in ps), \
         "\n".join(p.describe() for p in ps)
     assert all(p.proc.poll() is None for p in ps)
+    with ps[0].lock:
+        versions = [line for line in ps[0].stderr if "Coordinator API versions" in line]
+    assert versions, ps[0].describe()
+    print(f"\nkafka {kafka.version}: {versions[0]}")
 
 
 def test_sigterm_leaves_quickly_and_kill_waits_for_session_timeout(kafka, probes):
