@@ -69,7 +69,7 @@ typedef struct cd_worker_metadata_s {
     int16_t version;
     char *url;
     int64_t config_offset;
-    bool has_allocation;     /**< false = null allocation */
+    bool has_allocation;        /**< false = null allocation */
     cd_assignment_t allocation; /**< the member's current full assignment */
 } cd_worker_metadata_t;
 
@@ -90,7 +90,7 @@ int cd_connect_metadata_parse(const uint8_t *buf, size_t len, cd_worker_metadata
  *  grouped per connector as Java's asMap does. */
 int cd_connect_assignment_serialize(const cd_assignment_t *a, uint8_t **out, size_t *out_len);
 /** @brief Parses an assignment of any version (Java always reads with the v1 reader). */
-int cd_connect_assignment_parse(const uint8_t *buf, size_t len, cd_assignment_t *out,
-                                char *errstr, size_t errstr_size);
+int cd_connect_assignment_parse(const uint8_t *buf, size_t len, cd_assignment_t *out, char *errstr,
+                                size_t errstr_size);
 
 #endif

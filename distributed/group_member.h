@@ -60,8 +60,8 @@ typedef struct cd_group_callbacks_s {
                   const cd_group_member_info_t *members, size_t member_count,
                   cd_group_assignment_t *out);
     /** The join completed (onJoinComplete) with this member's assignment bytes. */
-    void (*assigned)(void *opaque, int32_t generation, const char *member_id,
-                     const char *protocol, const uint8_t *assignment, size_t assignment_len);
+    void (*assigned)(void *opaque, int32_t generation, const char *member_id, const char *protocol,
+                     const uint8_t *assignment, size_t assignment_len);
     /** The coordinator was lost / the member fell out of the group without a
      *  join_prepare (e.g. session timeout, heartbeat failures for a whole
      *  heartbeat interval): the owner should treat its work as revoked (may be NULL). */
@@ -91,7 +91,8 @@ cd_group_member_t *cd_group_member_new(const cd_worker_config_t *wc,
  * (call again), -1 on a fatal error (errstr; e.g. authentication failed, group
  * authorization failed, inconsistent group protocol).
  */
-int cd_group_member_poll(cd_group_member_t *m, int64_t timeout_ms, char *errstr, size_t errstr_size);
+int cd_group_member_poll(cd_group_member_t *m, int64_t timeout_ms, char *errstr,
+                         size_t errstr_size);
 
 /** @brief Asks for a rejoin on the next poll (requestRejoin), with a reason for the log. */
 void cd_group_member_request_rejoin(cd_group_member_t *m, const char *reason);

@@ -8,8 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+
 #include "../util/java_text.h"
 #include "../util/properties.h"
+#include "rest_client.h"
 #include "rest_internal.h"
 
 #define M(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -106,11 +109,51 @@ static void set_location(const cd_rest_request_t *req, const char *name, cd_rest
     }
 }
 
+/* "/connectors/<name><tail>" as Java concatenates it (the decoded name). */
+static char *name_path(const char *name, const char *tail)
+{
+    size_t n = strlen("/connectors/") + strlen(name) + strlen(tail) + 1;
+    char *p = malloc(n);
+
+    if (p)
+        snprintf(p, n, "/connectors/%s%s", name, tail);
+    return p;
+}
+
+/* completeOrForwardRequest for "/connectors/<name><tail>". */
+static void finish(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, cd_herder_reply_t *r,
+                   const char *method, const char *name, const char *tail, const json_t *body,
+                   const char *const *extra, int local_status, cd_rest_response_t *resp)
+{
+    char *path = NULL;
+
+    if (r->redirect != CD_HERDER_REDIRECT_NONE) {
+        path = name_path(name, tail);
+        if (!path) {
+            cd_herder_reply_error(r, 500, "Out of memory");
+        } else {
+            cd_rest_complete_or_forward(ctx, req, r, method, path, body, extra, local_status);
+        }
+    }
+    free(path);
+    cd_rest_from_reply(resp, r);
+}
+
+static json_t *props_json(const cd_properties_t *p)
+{
+    json_t *o = json_object();
+
+    for (size_t i = 0; o && i < cd_properties_count(p); i++)
+        json_object_set_new(o, cd_properties_key_at(p, i),
+                            json_string(cd_properties_value_at(p, i)));
+    return o;
+}
+
 /* The shared tail of POST /connectors and PUT /connectors/{name}/config: the
  * config object to settings, the name check, the herder call, Location. */
 static void put_config_json(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
                             const char *name, const json_t *config_json, const char *state,
-                            bool allow_replace, cd_rest_response_t *resp)
+                            bool allow_replace, const char *raw_name, cd_rest_response_t *resp)
 {
     char err[1024];
     cd_herder_reply_t r = {0};
@@ -125,7 +168,28 @@ static void put_config_json(const cd_rest_ctx_t *ctx, const cd_rest_request_t *r
     }
     if (check_name(config, name, resp)) {
         ctx->herder->ops->put_connector_config(ctx->herder, name, config, state, allow_replace, &r);
-        cd_rest_from_reply(resp, &r);
+        if (r.redirect != CD_HERDER_REDIRECT_NONE) {
+            /* the request as Jackson writes it again: CreateConnectorRequest or the map */
+            json_t *fwd = props_json(config);
+            if (!allow_replace) {
+                json_t *req_body = json_object();
+                /* the request object as received: the name untrimmed (null if absent) */
+                json_object_set_new(req_body, "name",
+                                    raw_name ? json_string(raw_name) : json_null());
+                json_object_set_new(req_body, "config", fwd);
+                json_object_set_new(req_body, "initial_state",
+                                    state ? json_string(state) : json_null());
+                fwd = req_body;
+                cd_rest_complete_or_forward(ctx, req, &r, "POST", "/connectors", fwd, NULL, 201);
+                json_decref(fwd);
+                cd_rest_from_reply(resp, &r);
+            } else {
+                finish(ctx, req, &r, "PUT", name, "/config", fwd, NULL, 0, resp);
+                json_decref(fwd);
+            }
+        } else {
+            cd_rest_from_reply(resp, &r);
+        }
         set_location(req, name, resp);
     }
     cd_properties_destroy(config);
@@ -139,6 +203,7 @@ static void create_connector(const cd_rest_ctx_t *ctx, const cd_rest_request_t *
     json_t *body = cd_rest_parse_object_body(
         req, "org.apache.kafka.connect.runtime.rest.entities.CreateConnectorRequest", false, resp);
     char *name = NULL;
+    char *raw_name = NULL;
     char *state = NULL;
     const char *key;
     json_t *v;
@@ -164,7 +229,7 @@ static void create_connector(const cd_rest_ctx_t *ctx, const cd_rest_request_t *
             goto done;
         }
         name = java_trim(raw);
-        free(raw);
+        raw_name = raw;
     } else {
         name = strdup(""); /* validated (non-empty) by the herder, as Java */
     }
@@ -194,9 +259,10 @@ static void create_connector(const cd_rest_ctx_t *ctx, const cd_rest_request_t *
         }
         state = raw;
     }
-    put_config_json(ctx, req, name, json_object_get(body, "config"), state, false, resp);
+    put_config_json(ctx, req, name, json_object_get(body, "config"), state, false, raw_name, resp);
 done:
     json_decref(body);
+    free(raw_name);
     free(name);
     free(state);
 }
@@ -212,7 +278,7 @@ static void put_config(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, c
         cd_rest_error(resp, st, "%s", err);
         return;
     }
-    put_config_json(ctx, req, name, body, NULL, true, resp);
+    put_config_json(ctx, req, name, body, NULL, true, NULL, resp);
     json_decref(body);
 }
 
@@ -249,7 +315,7 @@ static void patch_config(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
         }
     }
     ctx->herder->ops->patch_connector_config(ctx->herder, name, patch, &r);
-    cd_rest_from_reply(resp, &r);
+    finish(ctx, req, &r, "PATCH", name, "/config", patch, NULL, 200, resp);
 done:
     json_decref(body);
     json_decref(patch);
@@ -279,9 +345,174 @@ static void alter_offsets(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req
         goto done;
     }
     ctx->herder->ops->alter_connector_offsets(ctx->herder, name, body, &r);
-    cd_rest_from_reply(resp, &r);
+    finish(ctx, req, &r, "PATCH", name, "/offsets", body, NULL, 200, resp);
 done:
     json_decref(body);
+}
+
+/* InternalRequestSignature.fromHeaders: NULL (unsigned) unless both headers are
+ * there; an unknown algorithm or bad Base64 is Java's 400. */
+static bool internal_signature(const cd_rest_request_t *req, cd_internal_signature_t *sig,
+                               cd_rest_response_t *resp)
+{
+    char err[256];
+    size_t len = 0;
+    uint8_t *raw;
+
+    memset(sig, 0, sizeof(*sig));
+    sig->body = (const uint8_t *)(req->body ? req->body : "");
+    sig->body_len = req->body ? req->body_len : 0;
+    if (!req->sig_algorithm || !req->sig_signature)
+        return true;
+    if (!cd_internal_request_algorithm_supported(req->sig_algorithm)) {
+        cd_rest_error(resp, 400, "Algorithm %s not available", req->sig_algorithm);
+        return false;
+    }
+    raw = cd_internal_request_b64_decode(req->sig_signature, &len, err, sizeof(err));
+    if (!raw) {
+        cd_rest_error(resp, 400, "%s", err);
+        return false;
+    }
+    free(raw);
+    sig->algorithm = req->sig_algorithm;
+    sig->signature = req->sig_signature;
+    return true;
+}
+
+/* "connectors/<name>/<sub>": UriInfo.getPath(), the decoded path without the
+ * leading '/' (UriBuilder.path() puts the separator back). */
+static void internal_finish(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
+                            cd_herder_reply_t *r, const char *method, const char *name,
+                            const char *sub, const json_t *body, cd_rest_response_t *resp)
+{
+    size_t n = strlen(name) + strlen(sub) + 16;
+    char *path = malloc(n);
+
+    if (!path) {
+        cd_herder_reply_error(r, 500, "Out of memory");
+    } else {
+        snprintf(path, n, "connectors/%s/%s", name, sub);
+        cd_rest_complete_or_forward(ctx, req, r, method, path, body, NULL, 204);
+    }
+    free(path);
+    cd_rest_from_reply(resp, r);
+}
+
+/* POST /connectors/{name}/tasks (InternalClusterResource.putTaskConfigs): the body
+ * as List<Map<String,String>>, the signature, then the herder. */
+static void put_task_configs(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
+                             const char *name, cd_rest_response_t *resp)
+{
+    char err[1024];
+    json_t *body = NULL, *configs = NULL, *elem;
+    cd_internal_signature_t sig;
+    cd_herder_reply_t r = {0};
+    size_t i;
+
+    if (!req->body || req->body_len == 0) {
+        /* ObjectMapper.readValue(byte[]) on nothing */
+        cd_rest_error(resp, 500,
+                      "No content to map due to end-of-input\n at [Source: REDACTED "
+                      "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, "
+                      "column: 0]");
+        return;
+    }
+    body = cd_rest_parse_body(req->body, req->body_len, &r.status, err, sizeof(err));
+    if (!body) {
+        cd_rest_error(resp, 500, "%s", err);
+        return;
+    }
+    if (!json_is_array(body) && !json_is_null(body)) {
+        cd_rest_error(resp, 500,
+                      "Cannot deserialize value of type `java.util.ArrayList<java.util.Map<java."
+                      "lang.String,java.lang.String>>` from %s value",
+                      json_is_object(body) ? "Object" : "non-Array");
+        goto done;
+    }
+    configs = json_is_null(body) ? json_null() : json_array();
+    json_array_foreach(body, i, elem)
+    {
+        json_t *map;
+        const char *key;
+        json_t *v;
+        if (json_is_null(elem)) {
+            json_array_append_new(configs, json_null());
+            continue;
+        }
+        if (!json_is_object(elem)) {
+            cd_rest_error(resp, 500,
+                          "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang."
+                          "String,java.lang.String>` from %s value",
+                          json_is_array(elem) ? "Array" : "non-Object");
+            goto done;
+        }
+        map = json_object();
+        json_array_append_new(configs, map);
+        json_object_foreach(elem, key, v)
+        {
+            char *text;
+            if (json_is_null(v)) {
+                json_object_set_new(map, key, json_null());
+                continue;
+            }
+            text = cd_rest_json_scalar_text(v, err, sizeof(err));
+            if (!text) {
+                cd_rest_error(resp, 500, "%s", err);
+                goto done;
+            }
+            json_object_set_new(map, key, json_string(text));
+            free(text);
+        }
+    }
+    if (!internal_signature(req, &sig, resp))
+        goto done;
+    if (!ctx->herder->ops->put_task_configs) {
+        /* StandaloneHerder.putTaskConfigs throws UnsupportedOperationException */
+        cd_rest_error(resp, 500,
+                      "Kafka Connect in standalone mode does not support externally setting "
+                      "task configurations.");
+        goto done;
+    }
+    ctx->herder->ops->put_task_configs(ctx->herder, name, configs, &sig, &r);
+    internal_finish(ctx, req, &r, "POST", name, "tasks", configs, resp);
+done:
+    cd_herder_reply_clear(&r);
+    json_decref(body);
+    json_decref(configs);
+}
+
+/* PUT /connectors/{name}/fence (InternalClusterResource.fenceZombies). */
+static void fence_zombies(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req, const char *name,
+                          cd_rest_response_t *resp)
+{
+    cd_internal_signature_t sig;
+    cd_herder_reply_t r = {0};
+    json_t *fwd;
+    char *b64;
+    size_t len = req->body ? req->body_len : 0;
+
+    if (!internal_signature(req, &sig, resp))
+        return;
+    if (!ctx->herder->ops->fence_zombies) {
+        cd_rest_error(resp, 500,
+                      "Kafka Connect in standalone mode does not support exactly-once source "
+                      "connectors.");
+        return;
+    }
+    ctx->herder->ops->fence_zombies(ctx->herder, name, &sig, &r);
+    /* Java forwards the byte[] body, which Jackson writes as a Base64 string */
+    b64 = malloc((len + 2) / 3 * 4 + 1);
+    if (!b64) {
+        cd_herder_reply_clear(&r);
+        cd_rest_error(resp, 500, "Out of memory");
+        return;
+    }
+    EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)(req->body ? req->body : ""),
+                    (int)len);
+    fwd = json_string(b64);
+    free(b64);
+    internal_finish(ctx, req, &r, "PUT", name, "fence", fwd, resp);
+    json_decref(fwd);
 }
 
 /* Integer.valueOf for {task}: a non-number does not match the route (404). */
@@ -317,11 +548,13 @@ void cd_rest_connectors_resource(const cd_rest_ctx_t *ctx, const cd_rest_request
     if (n == 2) {
         if (!cd_rest_method_ok(req, M("GET", "DELETE"), resp) || cd_rest_no_herder(ctx, resp))
             return;
-        if (strcmp(m, "GET") == 0)
+        if (strcmp(m, "GET") == 0) {
             h->ops->connector_info(h, name, &r);
-        else
+            cd_rest_from_reply(resp, &r);
+        } else {
             h->ops->delete_connector(h, name, &r);
-        cd_rest_from_reply(resp, &r);
+            finish(ctx, req, &r, "DELETE", name, "", NULL, NULL, 204, resp);
+        }
         return;
     }
     if (n == 3 && strcmp(sub, "config") == 0) {
@@ -348,13 +581,30 @@ void cd_rest_connectors_resource(const cd_rest_ctx_t *ctx, const cd_rest_request
             alter_offsets(ctx, req, name, resp);
         } else {
             h->ops->reset_connector_offsets(h, name, &r);
-            cd_rest_from_reply(resp, &r);
+            finish(ctx, req, &r, "DELETE", name, "/offsets", NULL, NULL, 200, resp);
         }
+        return;
+    }
+    if (n == 3 && strcmp(sub, "tasks") == 0 && strcmp(m, "POST") == 0) {
+        /* InternalConnectResource: no @Consumes (the raw bytes are read) */
+        if (!cd_rest_media_ok(req, false, resp) || cd_rest_no_herder(ctx, resp))
+            return;
+        put_task_configs(ctx, req, name, resp);
+        return;
+    }
+    if (n == 3 && strcmp(sub, "fence") == 0) {
+        if (strcmp(m, "PUT") != 0) {
+            cd_rest_not_allowed(resp);
+            return;
+        }
+        if (!cd_rest_media_ok(req, false, resp) || cd_rest_no_herder(ctx, resp))
+            return;
+        fence_zombies(ctx, req, name, resp);
         return;
     }
     if (n == 3 &&
         (strcmp(sub, "status") == 0 || strcmp(sub, "tasks") == 0 || strcmp(sub, "topics") == 0)) {
-        if (!cd_rest_method_ok(req, M("GET"), resp))
+        if (!cd_rest_method_ok(req, strcmp(sub, "tasks") == 0 ? M("GET", "POST") : M("GET"), resp))
             return;
         if (strcmp(sub, "topics") == 0 && !ctx->topic_tracking_enable) {
             cd_rest_error(resp, 403, "Topic tracking is disabled.");
@@ -374,9 +624,16 @@ void cd_rest_connectors_resource(const cd_rest_ctx_t *ctx, const cd_rest_request
     if (n == 3 && strcmp(sub, "restart") == 0) {
         if (!cd_rest_method_ok(req, M("POST"), resp) || cd_rest_no_herder(ctx, resp))
             return;
-        h->ops->restart_connector(h, name, query_bool(req, "includeTasks", false),
-                                  query_bool(req, "onlyFailed", false), &r);
-        cd_rest_from_reply(resp, &r);
+        bool include_tasks = query_bool(req, "includeTasks", false);
+        bool only_failed = query_bool(req, "onlyFailed", false);
+        h->ops->restart_connector(h, name, include_tasks, only_failed, &r);
+        if (!include_tasks && !only_failed) {
+            finish(ctx, req, &r, "POST", name, "/restart", NULL, NULL, 204, resp);
+        } else {
+            const char *extra[] = {"includeTasks", include_tasks ? "true" : "false", "onlyFailed",
+                                   only_failed ? "true" : "false", NULL};
+            finish(ctx, req, &r, "POST", name, "/restart", NULL, extra, 202, resp);
+        }
         return;
     }
     if (n == 3 &&
@@ -387,8 +644,11 @@ void cd_rest_connectors_resource(const cd_rest_ctx_t *ctx, const cd_rest_request
             h->ops->pause_connector(h, name, &r);
         else if (strcmp(sub, "resume") == 0)
             h->ops->resume_connector(h, name, &r);
-        else
+        else {
             h->ops->stop_connector(h, name, &r);
+            finish(ctx, req, &r, "PUT", name, "/stop", NULL, NULL, 204, resp);
+            return;
+        }
         cd_rest_from_reply(resp, &r);
         return;
     }
@@ -415,11 +675,15 @@ void cd_rest_connectors_resource(const cd_rest_ctx_t *ctx, const cd_rest_request
         if (!cd_rest_method_ok(req, status ? M("GET") : M("POST"), resp) ||
             cd_rest_no_herder(ctx, resp))
             return;
-        if (status)
+        if (status) {
             h->ops->task_status(h, name, task, &r);
-        else
+            cd_rest_from_reply(resp, &r);
+        } else {
+            char tail[48];
             h->ops->restart_task(h, name, task, &r);
-        cd_rest_from_reply(resp, &r);
+            snprintf(tail, sizeof(tail), "/tasks/%d/restart", task);
+            finish(ctx, req, &r, "POST", name, tail, NULL, NULL, 204, resp);
+        }
         return;
     }
     cd_rest_not_found(resp);

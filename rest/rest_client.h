@@ -17,10 +17,10 @@
 
 /** A response. */
 typedef struct cd_rest_client_response_s {
-    int status;      /**< HTTP status; 0 when no response arrived */
-    char *body;      /**< malloc'd, NUL-terminated (may be empty) */
+    int status; /**< HTTP status; 0 when no response arrived */
+    char *body; /**< malloc'd, NUL-terminated (may be empty) */
     size_t body_len;
-    char *location;  /**< Location header, malloc'd or NULL */
+    char *location; /**< Location header, malloc'd or NULL */
 } cd_rest_client_response_t;
 
 void cd_rest_client_response_clear(cd_rest_client_response_t *r);
@@ -53,5 +53,13 @@ bool cd_internal_request_verify(const char *algorithm, const uint8_t *key, size_
 /** @returns the key size in bytes Java's KeyGenerator uses by default for @p algorithm
  *  (HmacSHA256: 32), or 0 if unknown. */
 size_t cd_internal_request_default_key_size(const char *algorithm);
+/** @returns whether @p algorithm names a Mac this worker can compute (Java's
+ *  Mac.getInstance names, case-insensitive); Java answers 400 "Algorithm X not
+ *  available" otherwise. */
+bool cd_internal_request_algorithm_supported(const char *algorithm);
+/** @brief java.util.Base64 basic decoding with Java's IllegalArgumentException texts
+ *  ("Illegal base64 character 2d", ...). @returns malloc'd bytes or NULL + errstr. */
+uint8_t *cd_internal_request_b64_decode(const char *s, size_t *out_len, char *errstr,
+                                        size_t errstr_size);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "../worker/herder.h"
 #include "rest_server.h"
+#include <stdint.h>
 
 /** Largest request body read (bigger ones get 413 without being read). */
 #define CD_REST_MAX_BODY ((size_t)32 * 1024 * 1024)
@@ -39,7 +40,10 @@ typedef struct cd_rest_request_s {
     const char *accept;       /**< NULL if absent */
     const char *body;         /**< NULL if none */
     size_t body_len;
-    const char *base_url; /**< "http://host:port" for Location, NULL = relative */
+    const char *base_url;      /**< "http://host:port" for Location, NULL = relative */
+    const char *authorization; /**< Authorization header (copied when forwarding), or NULL */
+    const char *sig_algorithm; /**< X-Connect-Request-Signature-Algorithm, or NULL */
+    const char *sig_signature; /**< X-Connect-Authorization, or NULL */
 } cd_rest_request_t;
 
 /** What a listener serves and the settings the resources read. */
@@ -49,6 +53,8 @@ typedef struct cd_rest_ctx_s {
     bool admin;          /**< /admin/loggers */
     bool topic_tracking_enable;
     bool topic_tracking_allow_reset;
+    const cd_worker_config_t *wc; /**< TLS trust for forwarded requests; NULL = defaults */
+    int64_t forward_timeout_ms;   /**< wait for a forwarded request; 0 = 90 s */
 } cd_rest_ctx_t;
 
 /** The answer: status, JSON text body (malloc'd or NULL), Location (malloc'd or NULL). */
@@ -141,6 +147,39 @@ void cd_rest_not_allowed(cd_rest_response_t *resp);
 /** @brief 503 when no herder is attached; @returns true if it answered. */
 bool cd_rest_no_herder(const cd_rest_ctx_t *ctx, cd_rest_response_t *resp);
 
+/* ---- forwarding (rest_forward.c; HerderRequestHandler) ---- */
+typedef enum cd_rest_fwd_action_e {
+    CD_REST_FWD_COMPLETE, /**< no redirect: the reply stands */
+    CD_REST_FWD_FORWARD,  /**< send to the reply's target_url */
+    CD_REST_FWD_CONFLICT, /**< 409 with *message */
+} cd_rest_fwd_action_t;
+/** @returns the `forward` query parameter as Jersey binds a Boolean: -1 absent (or
+ *  empty), 1 "true" (any case), 0 anything else. */
+int cd_rest_forward_param(const cd_rest_request_t *req);
+/** @brief completeOrForwardRequest's decision for reply @p r and @p forward (as
+ *  cd_rest_forward_param): *recursive = the forward flag to send (true only when the
+ *  request came without one); *message = Java's 409 text. */
+cd_rest_fwd_action_t cd_rest_forward_decide(const cd_herder_reply_t *r, int forward,
+                                            bool *recursive, const char **message);
+/** @brief UriBuilder.fromUri(target).path(path).queryParam("forward", recursive)
+ *  [.queryParam(k, v)...]: one '/' between target and path, the path encoded as
+ *  UriComponent PATH (valid %XX kept). @p extra_query: key, value, ..., NULL. */
+char *cd_rest_forward_url(const char *target, const char *path, bool recursive,
+                          const char *const *extra_query);
+/**
+ * @brief HerderRequestHandler.completeOrForwardRequest on reply @p r: a redirect is
+ * forwarded to the target (@p method, @p path as Java builds it — the decoded name
+ * — @p body re-serialized as JSON or NULL, @p extra_query) or becomes the 409; the
+ * target's answer replaces @p r. @p local_status: the status this resource answers
+ * on success (0 = the target's / the herder's own).
+ */
+void cd_rest_complete_or_forward(const cd_rest_ctx_t *ctx, const cd_rest_request_t *req,
+                                 cd_herder_reply_t *r, const char *method, const char *path,
+                                 const json_t *body, const char *const *extra_query,
+                                 int local_status);
+/** @brief completeRequest: a redirect left in @p r becomes a 500 with its message. */
+void cd_rest_complete(cd_herder_reply_t *r);
+
 /* ---- the server without a worker config (rest_server.c) ---- */
 typedef struct cd_rest_listener_spec_s {
     bool https;
@@ -158,7 +197,8 @@ typedef struct cd_rest_server_opts_s {
     const char *tls_key_password; /**< NULL if the key is not encrypted */
     bool topic_tracking_enable;
     bool topic_tracking_allow_reset;
-    size_t max_body; /**< 0 = CD_REST_MAX_BODY */
+    size_t max_body;              /**< 0 = CD_REST_MAX_BODY */
+    const cd_worker_config_t *wc; /**< for forwarded requests (TLS trust); may be NULL */
 } cd_rest_server_opts_t;
 
 cd_rest_server_t *cd_rest_server_start_opts(const cd_rest_server_opts_t *opts, char *errstr,

@@ -123,8 +123,10 @@ bool cd_rest_no_herder(const cd_rest_ctx_t *ctx, cd_rest_response_t *resp)
 
 void cd_rest_from_reply(cd_rest_response_t *resp, cd_herder_reply_t *reply)
 {
-    int status = reply->status;
+    int status;
 
+    cd_rest_complete(reply); /* a redirect left over: a plain read (completeRequest) */
+    status = reply->status;
     if (status < 100 || status > 599) {
         cd_rest_error(resp, 500, "%s", reply->message ? reply->message : "Request failed");
     } else if (reply->body) {

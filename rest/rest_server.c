@@ -1,8 +1,9 @@
 /* rest_server.c: the REST listeners on libmicrohttpd. One daemon per
  * listener (thread per connection, as herder calls block up to the REST
- * timeout), https through GnuTLS with in-memory PEM key and certificate,
- * request bodies collected up to a cap (413 without reading the rest), and
- * the raw path kept percent-encoded so the router can apply Jetty's rules. */
+ * timeout and a forwarded request blocks its thread until the target answers;
+ * a request forwarded to this worker itself is served on another thread), https through GnuTLS with
+ * in-memory PEM key and certificate, request bodies collected up to a cap (413 without reading the
+ * rest), and the raw path kept percent-encoded so the router can apply Jetty's rules. */
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -35,6 +36,7 @@ struct cd_rest_server_s {
     _Atomic(cd_herder_t *) herder;
     bool topic_tracking_enable, topic_tracking_allow_reset;
     size_t max_body;
+    const cd_worker_config_t *wc;
 };
 
 typedef struct conn_s {
@@ -140,6 +142,7 @@ static MHD_Result_t on_request(void *cls, struct MHD_Connection *c, const char *
             .admin = l->admin,
             .topic_tracking_enable = s->topic_tracking_enable,
             .topic_tracking_allow_reset = s->topic_tracking_allow_reset,
+            .wc = s->wc,
         };
         char base[300];
         const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
@@ -151,6 +154,11 @@ static MHD_Result_t on_request(void *cls, struct MHD_Connection *c, const char *
             .body = cc->body,
             .body_len = cc->len,
             .base_url = NULL,
+            .authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
+            .sig_algorithm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                         "X-Connect-Request-Signature-Algorithm"),
+            .sig_signature =
+                MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Connect-Authorization"),
         };
         if (host && strlen(host) < 256 && !strpbrk(host, " \r\n/")) {
             snprintf(base, sizeof(base), "%s://%s", l->https ? "https" : "http", host);
@@ -269,6 +277,7 @@ cd_rest_server_t *cd_rest_server_start_opts(const cd_rest_server_opts_t *opts, c
     s->topic_tracking_enable = opts->topic_tracking_enable;
     s->topic_tracking_allow_reset = opts->topic_tracking_allow_reset;
     s->max_body = opts->max_body ? opts->max_body : CD_REST_MAX_BODY;
+    s->wc = opts->wc;
     atomic_store(&s->herder, NULL);
     for (size_t i = 0; i < opts->nlisteners; i++) {
         if (start_listener(s, &s->listeners[i], &opts->listeners[i], opts, errstr, errstr_size))

@@ -91,6 +91,7 @@ cd_rest_server_t *cd_rest_server_start(cd_worker_config_t *wc, char *errstr, siz
         any_https |= admins[i].https;
     }
     opts.listeners = specs;
+    opts.wc = wc;
     opts.nlisteners = k;
     opts.topic_tracking_enable = prop_bool(props, "topic.tracking.enable", true);
     opts.topic_tracking_allow_reset = prop_bool(props, "topic.tracking.allow.reset", true);

@@ -37,15 +37,19 @@ typedef struct cd_cluster_connector_s {
     /** Applied task configs, index = task id; NULL entries and count 0 while inconsistent. */
     cd_properties_t **tasks;
     size_t tasks_len;
-    bool inconsistent;     /**< last commit did not cover every task id */
-    bool pending_fencing;  /**< KIP-618: a commit without a later task-count record */
-    int64_t task_generation; /**< incremented on every applied commit */
+    bool inconsistent;       /**< last commit did not cover every task id */
+    bool pending_fencing;    /**< KIP-618: a commit without a later task-count record */
+    int64_t task_generation; /**< incremented on every applied commit; -1 before the first */
+    /** The connector config in force at the last applied commit (AppliedConnectorConfig,
+     *  for AbstractHerder.taskConfigsChanged), or NULL. */
+    cd_properties_t *applied_config;
+    int task_count_record; /**< last tasks-fencing record (KIP-618), -1 if none */
 } cd_cluster_connector_t;
 
 /** ClusterConfigState: an immutable, owned copy. */
 typedef struct cd_cluster_config_s {
-    int64_t offset;               /**< next offset to read (last consumed + 1), -1 if none */
-    cd_session_key_t *session_key; /**< NULL if none read */
+    int64_t offset;                     /**< next offset to read (last consumed + 1), -1 if none */
+    cd_session_key_t *session_key;      /**< NULL if none read */
     cd_cluster_connector_t *connectors; /**< sorted by name (strcmp) */
     size_t count;
 } cd_cluster_config_t;
@@ -117,8 +121,8 @@ int cd_config_store_put_target_state(cd_config_store_t *s, const char *name,
 int cd_config_store_put_restart_request(cd_config_store_t *s, const char *name, bool include_tasks,
                                         bool only_failed, char *errstr, size_t errstr_size);
 /** session-key. */
-int cd_config_store_put_session_key(cd_config_store_t *s, const cd_session_key_t *key,
-                                    char *errstr, size_t errstr_size);
+int cd_config_store_put_session_key(cd_config_store_t *s, const cd_session_key_t *key, char *errstr,
+                                    size_t errstr_size);
 /** tasks-fencing-<name> {"task-count":n}. */
 int cd_config_store_put_task_count_record(cd_config_store_t *s, const char *name, int task_count,
                                           char *errstr, size_t errstr_size);
@@ -131,6 +135,10 @@ int cd_config_store_put_logger_level(cd_config_store_t *s, const char *ns, const
 /** @brief Serialises a record value exactly as Java (compact JSON, schema field order).
  *  Examples: cd_config_value_connector(props) → {"properties":{…}}. malloc'd, NUL-terminated. */
 char *cd_config_value_connector(const cd_properties_t *props);
+/** A task config: the entries in the order Java's `new HashMap<>(props)` iterates them
+ *  (AbstractHerder.reverseTransform copies every task config into a HashMap; JDK 17 sizing),
+ *  so a task record is byte-identical to a Java leader's for the same connector output. */
+char *cd_config_value_task(const cd_properties_t *props);
 char *cd_config_value_commit(int tasks);
 char *cd_config_value_target_state(cd_target_state_t state);
 char *cd_config_value_restart(bool include_tasks, bool only_failed);

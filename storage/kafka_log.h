@@ -56,7 +56,8 @@ typedef struct cd_kafka_log_topic_s {
  * ConnectUtils.clientIdBase + suffix). @p read_only: no producer.
  */
 cd_kafka_log_t *cd_kafka_log_new(const cd_worker_config_t *wc, const cd_kafka_log_topic_t *topic,
-                                 const char *client_id_suffix, const cd_properties_t *producer_overrides,
+                                 const char *client_id_suffix,
+                                 const cd_properties_t *producer_overrides,
                                  const cd_properties_t *consumer_overrides, bool read_only,
                                  cd_kafka_log_consume_fn *consume, void *opaque, char *errstr,
                                  size_t errstr_size);
@@ -84,9 +85,9 @@ typedef void(cd_kafka_log_sent_fn)(void *opaque, const char *err);
 
 /** @brief Produces one record asynchronously (partition by murmur2 of the key, as Java).
  *  @p sent may be NULL. @returns 0 if queued, -1 with errstr. */
-int cd_kafka_log_send(cd_kafka_log_t *log, const uint8_t *key, size_t key_len,
-                      const uint8_t *value, size_t value_len, cd_kafka_log_sent_fn *sent,
-                      void *sent_opaque, char *errstr, size_t errstr_size);
+int cd_kafka_log_send(cd_kafka_log_t *log, const uint8_t *key, size_t key_len, const uint8_t *value,
+                      size_t value_len, cd_kafka_log_sent_fn *sent, void *sent_opaque, char *errstr,
+                      size_t errstr_size);
 
 /** @brief Produces records and waits until all are acknowledged (or the first fails).
  *  Each entry: key/value as in cd_kafka_log_send. @returns 0 or -1 with errstr. */

@@ -42,6 +42,7 @@ static void cd_herder_call_free(cd_herder_call_t *call)
     free(call->name);
     free(call->text);
     free(call->text2);
+    free(call->blob);
     cd_properties_destroy(call->config);
     json_decref(call->json);
     cd_herder_reply_clear(&call->reply);

@@ -27,6 +27,8 @@ typedef struct cd_herder_call_s {
     bool flag1, flag2;
     cd_properties_t *config;
     json_t *json;
+    uint8_t *blob; /**< raw bytes (e.g. a signed request body), malloc'd */
+    size_t blob_len;
     cd_herder_reply_t reply;
     /* private */
     struct cd_herder_call_s *next;

@@ -304,6 +304,29 @@ done:
     return rc;
 }
 
+int cd_kafka_jaas_credentials(const char *jaas, char **username, char **password, char *errstr,
+                              size_t errstr_size)
+{
+    kc_jaas_t j;
+    *username = *password = NULL;
+    if (kc_jaas_parse(jaas, &j, errstr, errstr_size))
+        return -1;
+    if (strcmp(j.module, "org.apache.kafka.common.security.plain.PlainLoginModule") != 0 &&
+        strcmp(j.module, "org.apache.kafka.common.security.scram.ScramLoginModule") != 0) {
+        snprintf(errstr, errstr_size,
+                 "Invalid value for configuration sasl.jaas.config: login module %s is not "
+                 "supported by connectd's group client (PlainLoginModule, ScramLoginModule are)",
+                 j.module);
+        kc_jaas_free(&j);
+        return -1;
+    }
+    const char *u = kc_jaas_get(&j, "username"), *pw = kc_jaas_get(&j, "password");
+    *username = u ? strdup(u) : NULL;
+    *password = pw ? strdup(pw) : NULL;
+    kc_jaas_free(&j);
+    return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* SSL stores                                                          */
 /* ------------------------------------------------------------------ */

@@ -5,8 +5,15 @@
  * server (so /health answers "starting" early), the offsets file, the herder
  * and its worker, then the connectors named on the command line, then ready.
  * SIGTERM/SIGINT stop the REST server, then the herder (tasks flush and commit
- * within task.shutdown.graceful.timeout.ms). */
+ * within task.shutdown.graceful.timeout.ms).
+ *
+ * Distributed start-up follows ConnectDistributed: worker config, plugins, the
+ * REST server, the offsets and status topics (created or verified, read to the
+ * end), the herder (worker, config topic, group member), then the herder
+ * thread joins the group. */
+#include "../distributed/distributed_herder.h"
 #include "../rest/rest_server.h"
+#include "../storage/kafka_backing_stores.h"
 #include "../util/log.h"
 #include "../util/properties.h"
 #include "offset_store.h"
@@ -17,12 +24,13 @@
 #include <connectd/version.h>
 
 #include <jansson.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CD_MAIN_LOGGER "org.apache.kafka.connect.cli.ConnectStandalone"
+#define CD_MAIN_LOGGER "org.apache.kafka.connect.cli.AbstractConnectCli"
 /** Connector files are small; Java has no limit but we bound what we read. */
 #define CD_CONNECTOR_FILE_MAX (16 * 1024 * 1024)
 
@@ -156,6 +164,94 @@ missing_name:
     return -1;
 }
 
+/* What both modes do first: signals, log level, worker config, plugins, REST.
+ * @returns 0, or -1 after logging the error. */
+static int cd_boot(cd_worker_mode_t mode, const char *path, sigset_t *signals,
+                   cd_properties_t **props, cd_worker_config_t **wc, cd_rest_server_t **rest)
+{
+    char errstr[2048];
+    /* Signals are taken by sigwait; every thread inherits the mask. */
+    sigemptyset(signals);
+    sigaddset(signals, SIGTERM);
+    sigaddset(signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    const char *level_env = getenv("CONNECTD_LOG_LEVEL");
+    cd_log_level_t level;
+    if (level_env && cd_log_level_parse(level_env, &level))
+        cd_log_set_root_level(level);
+
+    cd_log_info(CD_MAIN_LOGGER, "Kafka Connect %s worker initializing ...",
+                mode == CD_WORKER_STANDALONE ? "standalone" : "distributed");
+    *props = cd_properties_new();
+    if (!*props || cd_properties_load_file(*props, path, errstr, sizeof(errstr)) != 0)
+        goto fail;
+    *wc = cd_worker_config_new(mode, *props, errstr, sizeof(errstr));
+    if (!*wc)
+        goto fail;
+    size_t plugin_dirs = 0;
+    const char *const *plugin_path =
+        cd_config_get_list(cd_worker_config_values(*wc), "plugin.path", &plugin_dirs);
+    for (size_t i = 0; plugin_path && i < plugin_dirs; i++)
+        if (cd_plugins_load_path(plugin_path[i], errstr, sizeof(errstr)) < 0)
+            goto fail;
+    *rest = cd_rest_server_start(*wc, errstr, sizeof(errstr));
+    if (!*rest)
+        goto fail;
+    cd_worker_config_set_bound_port(*wc, cd_rest_server_port(*rest));
+    return 0;
+fail:
+    cd_log_error(CD_MAIN_LOGGER, "Stopping due to error: %s", errstr);
+    return -1;
+}
+
+static int cd_run_distributed(const char *path)
+{
+    char errstr[2048];
+    int exit_code = 1;
+    sigset_t signals;
+    cd_properties_t *props = NULL;
+    cd_worker_config_t *wc = NULL;
+    cd_rest_server_t *rest = NULL;
+    cd_offset_store_t *offsets = NULL;
+    cd_status_store_t *status = NULL;
+    cd_distributed_herder_t *herder = NULL;
+
+    if (cd_boot(CD_WORKER_DISTRIBUTED, path, &signals, &props, &wc, &rest) != 0)
+        goto done;
+    offsets = cd_kafka_offset_store_open(wc, errstr, sizeof(errstr));
+    if (!offsets)
+        goto fail;
+    status = cd_kafka_status_store_open(wc, errstr, sizeof(errstr));
+    if (!status)
+        goto fail;
+    herder = cd_distributed_herder_new(wc, offsets, status, errstr, sizeof(errstr));
+    if (!herder || cd_distributed_herder_start(herder, errstr, sizeof(errstr)) != 0)
+        goto fail;
+    cd_rest_server_set_herder(rest, cd_distributed_herder_herder(herder));
+    cd_log_info(CD_MAIN_LOGGER, "Kafka Connect started");
+
+    int sig = 0;
+    sigwait(&signals, &sig);
+    cd_log_info(CD_MAIN_LOGGER, "Kafka Connect stopping (signal %d)", sig);
+    exit_code = 0;
+    goto done;
+fail:
+    cd_log_error(CD_MAIN_LOGGER, "Stopping due to error: %s", errstr);
+done:
+    cd_rest_server_stop(rest);
+    cd_distributed_herder_destroy(herder);
+    cd_status_store_destroy(status);
+    cd_offset_store_destroy(offsets);
+    cd_worker_config_destroy(wc);
+    cd_properties_destroy(props);
+    cd_plugins_unload();
+    if (exit_code == 0)
+        cd_log_info(CD_MAIN_LOGGER, "Kafka Connect stopped");
+    return exit_code;
+}
+
 static int cd_run_standalone(int argc, char **argv)
 {
     char errstr[2048];
@@ -166,45 +262,9 @@ static int cd_run_standalone(int argc, char **argv)
     cd_offset_store_t *offsets = NULL;
     cd_standalone_herder_t *herder = NULL;
 
-    /* Signals are taken by sigwait below; every thread inherits the mask. */
     sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
-    const char *level_env = getenv("CONNECTD_LOG_LEVEL");
-    cd_log_level_t level;
-    if (level_env && cd_log_level_parse(level_env, &level))
-        cd_log_set_root_level(level);
-
-    cd_log_info(CD_MAIN_LOGGER, "Kafka Connect standalone worker initializing ...");
-    props = cd_properties_new();
-    if (!props || cd_properties_load_file(props, argv[2], errstr, sizeof(errstr)) != 0) {
-        cd_log_error(CD_MAIN_LOGGER, "Stopping due to error: %s", errstr);
+    if (cd_boot(CD_WORKER_STANDALONE, argv[2], &signals, &props, &wc, &rest) != 0)
         goto done;
-    }
-    wc = cd_worker_config_new(CD_WORKER_STANDALONE, props, errstr, sizeof(errstr));
-    if (!wc) {
-        cd_log_error(CD_MAIN_LOGGER, "Stopping due to error: %s", errstr);
-        goto done;
-    }
-    size_t plugin_dirs = 0;
-    const char *const *plugin_path =
-        cd_config_get_list(cd_worker_config_values(wc), "plugin.path", &plugin_dirs);
-    for (size_t i = 0; plugin_path && i < plugin_dirs; i++) {
-        if (cd_plugins_load_path(plugin_path[i], errstr, sizeof(errstr)) < 0) {
-            cd_log_error(CD_MAIN_LOGGER, "Stopping due to error: %s", errstr);
-            goto done;
-        }
-    }
-    rest = cd_rest_server_start(wc, errstr, sizeof(errstr));
-    if (!rest) {
-        cd_log_error(CD_MAIN_LOGGER, "Stopping due to error: %s", errstr);
-        goto done;
-    }
-    cd_worker_config_set_bound_port(wc, cd_rest_server_port(rest));
     const char *offsets_file =
         cd_config_get_string(cd_worker_config_values(wc), "offset.storage.file.filename");
     offsets = cd_file_offset_store_open(offsets_file, errstr, sizeof(errstr));
@@ -277,10 +337,8 @@ int main(int argc, char **argv)
     }
     if (argc >= 3 && strcmp(argv[1], "standalone") == 0)
         return cd_run_standalone(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "distributed") == 0) {
-        fprintf(stderr, "connectd: distributed mode is not implemented yet\n");
-        return 2;
-    }
+    if (argc == 3 && strcmp(argv[1], "distributed") == 0)
+        return cd_run_distributed(argv[2]);
     usage(stderr);
     return 2;
 }

@@ -11,6 +11,8 @@
  * in-memory status store, offsets in the offsets file. */
 #include "standalone_herder.h"
 
+#include "abstract_herder.h"
+
 #include "../util/log.h"
 #include "../util/properties.h"
 #include "connector_config.h"
@@ -31,38 +33,6 @@
 #include <string.h>
 
 #define CD_HERDER_LOGGER "org.apache.kafka.connect.runtime.standalone.StandaloneHerder"
-/** RestServer.DEFAULT_REST_REQUEST_TIMEOUT_MS */
-#define CD_REST_REQUEST_TIMEOUT_MS 90000
-/** RestServer.DEFAULT_HEALTH_CHECK_TIMEOUT_MS */
-#define CD_HEALTH_CHECK_TIMEOUT_MS 10000
-
-enum cd_standalone_op {
-    CD_OP_NOOP,
-    CD_OP_CONNECTORS,
-    CD_OP_PUT_CONFIG,
-    CD_OP_PATCH_CONFIG,
-    CD_OP_CONNECTOR_INFO,
-    CD_OP_CONNECTOR_CONFIG,
-    CD_OP_CONNECTOR_STATUS,
-    CD_OP_TASK_CONFIGS,
-    CD_OP_TASK_STATUS,
-    CD_OP_DELETE,
-    CD_OP_RESTART_CONNECTOR,
-    CD_OP_RESTART_TASK,
-    CD_OP_PAUSE,
-    CD_OP_RESUME,
-    CD_OP_STOP,
-    CD_OP_TOPICS,
-    CD_OP_RESET_TOPICS,
-    CD_OP_OFFSETS,
-    CD_OP_ALTER_OFFSETS,
-    CD_OP_RESET_OFFSETS,
-    CD_OP_PLUGINS,
-    CD_OP_PLUGIN_CONFIG,
-    CD_OP_VALIDATE,
-    CD_OP_CLUSTER_LOGGER,
-    CD_OP_TASK_RECONFIGURATION,
-};
 
 typedef struct cd_sh_connector_s {
     char *name;
@@ -74,16 +44,14 @@ typedef struct cd_sh_connector_s {
 } cd_sh_connector_t;
 
 struct cd_standalone_herder_s {
-    cd_herder_t base; /* must be first */
+    cd_abstract_herder_t base; /* must be first */
     cd_worker_config_t *wc;
     cd_offset_store_t *offsets;
     cd_status_store_t *status;
     cd_worker_t *worker;
-    cd_herder_queue_t *queue;
     pthread_t thread;
     bool thread_started;
     atomic_bool stopping;
-    atomic_bool ready;
 
     /* herder thread only */
     cd_sh_connector_t *connectors;
@@ -94,23 +62,6 @@ struct cd_standalone_herder_s {
 /* Entities                                                            */
 /* ------------------------------------------------------------------ */
 
-static json_t *cd_properties_to_json(const cd_properties_t *props)
-{
-    json_t *obj = json_object();
-    for (size_t i = 0; i < cd_properties_count(props); i++)
-        json_object_set_new(obj, cd_properties_key_at(props, i),
-                            json_string(cd_properties_value_at(props, i)));
-    return obj;
-}
-
-/* AbstractHerder.connectorType: the plugin's type, or "unknown". */
-static const char *cd_sh_connector_type(const cd_properties_t *config)
-{
-    const char *cls = config ? cd_properties_get(config, "connector.class") : NULL;
-    const cd_connector_plugin_t *plugin = cls ? cd_plugins_find_connector(cls) : NULL;
-    return plugin ? cd_connector_type_name(plugin->type) : "unknown";
-}
-
 static cd_sh_connector_t *cd_sh_find(cd_standalone_herder_t *h, const char *name)
 {
     for (size_t i = 0; i < h->connector_count; i++)
@@ -119,91 +70,27 @@ static cd_sh_connector_t *cd_sh_find(cd_standalone_herder_t *h, const char *name
     return NULL;
 }
 
-static json_t *cd_sh_task_ids_json(const cd_sh_connector_t *c)
-{
-    json_t *tasks = json_array();
-    for (size_t i = 0; i < c->task_count; i++)
-        json_array_append_new(tasks, json_pack("{s:s,s:i}", "connector", c->name, "task", (int)i));
-    return tasks;
-}
-
-/* ConnectorInfo */
 static json_t *cd_sh_connector_info(const cd_sh_connector_t *c)
 {
-    return json_pack("{s:s,s:o,s:o,s:s}", "name", c->name, "config",
-                     cd_properties_to_json(c->config), "tasks", cd_sh_task_ids_json(c), "type",
-                     cd_sh_connector_type(c->config));
+    return cd_herder_connector_info_json(c->name, c->config, c->task_count);
 }
 
-/* The plugin version a status carries (Worker.connectorVersion / taskVersion):
- * the connector plugin's version, NULL when unknown or "undefined". */
-static const char *cd_sh_status_version(const cd_properties_t *config)
-{
-    const char *cls = config ? cd_properties_get(config, "connector.class") : NULL;
-    const cd_connector_plugin_t *plugin = cls ? cd_plugins_find_connector(cls) : NULL;
-    if (!plugin || !plugin->version || strcmp(plugin->version, "undefined") == 0)
-        return NULL;
-    return plugin->version;
-}
-
-/* ConnectorStateInfo.ConnectorState / TaskState */
-static json_t *cd_sh_state_json(const cd_status_t *s, bool with_id, const char *version)
-{
-    json_t *obj = json_object();
-    if (with_id)
-        json_object_set_new(obj, "id", json_integer(s->task));
-    json_object_set_new(obj, "state", json_string(cd_state_name(s->state)));
-    json_object_set_new(obj, "worker_id", json_string(s->worker_id ? s->worker_id : ""));
-    if (s->trace && *s->trace) /* @JsonInclude(NON_EMPTY) */
-        json_object_set_new(obj, "trace", json_string(s->trace));
-    if (version) /* @JsonInclude(CUSTOM, PluginInfo.NoVersionFilter) */
-        json_object_set_new(obj, "version", json_string(version));
-    return obj;
-}
-
-/* ConnectorStateInfo, or NULL when there is no connector status. With a restart
- * plan (restart_connector / restart_tasks / only_failed), the items to restart
- * show RESTARTING (AbstractHerder.buildRestartPlan). */
 static json_t *cd_sh_status_json(cd_standalone_herder_t *h, const char *name,
                                  const cd_properties_t *config, bool plan, bool only_failed,
                                  bool include_tasks)
 {
-    cd_status_t cs = {0};
-    if (!cd_status_store_get(h->status, name, -1, &cs))
-        return NULL;
-    if (plan && (!only_failed || cs.state == CD_STATE_FAILED))
-        cs.state = CD_STATE_RESTARTING;
-    size_t n = 0;
-    cd_status_t *tasks = cd_status_store_get_tasks(h->status, name, &n);
-    json_t *task_array = json_array();
-    for (size_t i = 0; i < n; i++) {
-        if (plan && include_tasks && (!only_failed || tasks[i].state == CD_STATE_FAILED))
-            tasks[i].state = CD_STATE_RESTARTING;
-        json_array_append_new(task_array,
-                              cd_sh_state_json(&tasks[i], true, cd_sh_status_version(config)));
-        cd_status_clear(&tasks[i]);
-    }
-    free(tasks);
-    json_t *out = json_pack("{s:s,s:o,s:o,s:s}", "name", name, "connector",
-                            cd_sh_state_json(&cs, false, cd_sh_status_version(config)), "tasks",
-                            task_array, "type", cd_sh_connector_type(config));
-    cd_status_clear(&cs);
-    return out;
+    return cd_herder_status_json(h->status, name, config, plan, only_failed, include_tasks);
 }
 
 /* Connector names in Java HashMap iteration order (the herder's configs map). */
 static json_t *cd_sh_names_json(cd_standalone_herder_t *h)
 {
-    cd_value_t *map = cd_value_new_map();
-    for (size_t i = 0; i < h->connector_count; i++)
-        cd_value_map_put(map, cd_value_new_cstring(h->connectors[i].name), NULL);
-    cd_value_map_sort_java_hash_order(map);
-    json_t *names = json_array();
-    for (size_t i = 0; i < cd_value_map_size(map); i++)
-        json_array_append_new(names,
-                              json_string(cd_value_string(cd_value_map_key_at(map, i), NULL)));
-    cd_value_destroy(map);
-    return names;
+    const char **names = calloc(h->connector_count + 1, sizeof(*names));
+    for (size_t i = 0; names && i < h->connector_count; i++)
+        names[i] = h->connectors[i].name;
+    json_t *out = cd_herder_names_json(names, names ? h->connector_count : 0);
+    free(names);
+    return out;
 }
 
 /* ------------------------------------------------------------------ */
@@ -298,29 +185,6 @@ static void cd_sh_remove_connector_entry(cd_standalone_herder_t *h, cd_sh_connec
     h->connector_count--;
 }
 
-/* Validation as AbstractHerder.validateConnectorConfig + maybeAddConfigErrors.
- * @returns 0 if valid, else -1 with the error in the reply. */
-static int cd_sh_validate(const cd_properties_t *config, cd_herder_reply_t *r)
-{
-    char errstr[2048];
-    int status = 500;
-    json_t *infos = cd_connector_config_validate(config, &status, errstr, sizeof(errstr));
-    if (!infos) {
-        cd_herder_reply_error(r, status, "%s", errstr);
-        return -1;
-    }
-    if (cd_config_infos_error_count(infos) > 0) {
-        char *message = cd_config_infos_error_message(infos);
-        cd_herder_reply_error(r, 400, "%s",
-                              message ? message : "Connector configuration is invalid");
-        free(message);
-        json_decref(infos);
-        return -1;
-    }
-    json_decref(infos);
-    return 0;
-}
-
 static void cd_sh_put_config(cd_standalone_herder_t *h, const char *name,
                              const cd_properties_t *config, const char *initial_state,
                              bool allow_replace, cd_herder_reply_t *r)
@@ -330,7 +194,7 @@ static void cd_sh_put_config(cd_standalone_herder_t *h, const char *name,
         cd_herder_reply_error(r, 400, "Invalid initial state: %s", initial_state);
         return;
     }
-    if (cd_sh_validate(config, r) != 0)
+    if (cd_herder_validate(config, r) != 0)
         return;
     cd_sh_connector_t *c = cd_sh_find(h, name);
     bool created = c == NULL;
@@ -369,12 +233,8 @@ static void cd_sh_put_config(cd_standalone_herder_t *h, const char *name,
     else
         cd_sh_update_tasks(h, c);
     cd_herder_reply_ok(r, created ? 201 : 200, cd_sh_connector_info(c));
-    if (created) {
-        size_t size = strlen(name) + sizeof("/connectors/");
-        r->location = malloc(size);
-        if (r->location)
-            snprintf(r->location, size, "/connectors/%s", name);
-    }
+    if (created)
+        r->location = cd_herder_location(name);
 }
 
 /* ConnectUtils.patchConfig: null values remove keys. */
@@ -386,16 +246,7 @@ static void cd_sh_patch_config(cd_standalone_herder_t *h, const char *name, cons
         cd_herder_reply_error(r, 404, "Connector %s not found", name);
         return;
     }
-    cd_properties_t *patched = cd_properties_copy(c->config);
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)patch, key, value)
-    {
-        if (json_is_null(value))
-            cd_properties_remove(patched, key);
-        else if (json_is_string(value))
-            cd_properties_set(patched, key, json_string_value(value));
-    }
+    cd_properties_t *patched = cd_herder_patch_config(c->config, patch);
     char *name_copy = strdup(name);
     cd_sh_put_config(h, name_copy, patched, NULL, true, r);
     free(name_copy);
@@ -532,36 +383,6 @@ static void cd_sh_stop(cd_standalone_herder_t *h, const char *name, cd_herder_re
     cd_herder_reply_ok(r, 204, NULL);
 }
 
-static void cd_sh_topics(cd_standalone_herder_t *h, const char *name, bool reset,
-                         cd_herder_reply_t *r)
-{
-    const cd_config_t *values = cd_worker_config_values(h->wc);
-    if (!cd_config_get_bool(values, "topic.tracking.enable")) {
-        cd_herder_reply_error(r, 403, "Topic tracking is disabled.");
-        return;
-    }
-    if (reset) {
-        if (!cd_config_get_bool(values, "topic.tracking.allow.reset")) {
-            cd_herder_reply_error(r, 403, "Topic tracking reset is disabled.");
-            return;
-        }
-        cd_status_store_reset_topics(h->status, name);
-        cd_herder_reply_ok(r, 202, NULL);
-        return;
-    }
-    /* AbstractHerder.connectorActiveTopics: the topics the tasks produced to (or
-     * consumed from), as the status store recorded them. */
-    size_t n = 0;
-    char **topics = cd_status_store_get_topics(h->status, name, &n);
-    json_t *list = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_array_append_new(list, json_string(topics[i]));
-        free(topics[i]);
-    }
-    free(topics);
-    cd_herder_reply_ok(r, 200, json_pack("{s:{s:o}}", name, "topics", list));
-}
-
 static void cd_sh_offsets(cd_standalone_herder_t *h, const char *name, int op, const json_t *body,
                           cd_herder_reply_t *r)
 {
@@ -607,67 +428,6 @@ static void cd_sh_offsets(cd_standalone_herder_t *h, const char *name, int op, c
         return;
     }
     cd_herder_reply_ok(r, 200, out);
-}
-
-static void cd_sh_plugins(bool connectors_only, cd_herder_reply_t *r)
-{
-    size_t n = 0;
-    cd_plugin_info_t *infos = cd_plugins_all(&n);
-    json_t *list = json_array();
-    for (size_t i = 0; i < n; i++) {
-        bool is_connector =
-            strcmp(infos[i].type, "source") == 0 || strcmp(infos[i].type, "sink") == 0;
-        if (connectors_only && !is_connector)
-            continue;
-        json_t *row = json_pack("{s:s,s:s}", "class", infos[i].class_name, "type", infos[i].type);
-        if (infos[i].version && strcmp(infos[i].version, "undefined") != 0)
-            json_object_set_new(row, "version", json_string(infos[i].version));
-        json_array_append_new(list, row);
-    }
-    free(infos);
-    cd_herder_reply_ok(r, 200, list);
-}
-
-static void cd_sh_plugin_config(const char *plugin_name, cd_herder_reply_t *r)
-{
-    const cd_connector_plugin_t *plugin = cd_plugins_find_connector(plugin_name);
-    if (plugin) {
-        cd_herder_reply_ok(r, 200, cd_connector_plugin_config_json(plugin));
-        return;
-    }
-    size_t n = 0;
-    cd_plugin_info_t *infos = cd_plugins_all(&n);
-    bool known = false;
-    for (size_t i = 0; i < n && !known; i++)
-        known = strcmp(infos[i].class_name, plugin_name) == 0;
-    free(infos);
-    if (known || cd_converter_plugin_find(plugin_name)) {
-        /* Converters and other plugin kinds have no config tables yet. */
-        cd_herder_reply_ok(r, 200, json_array());
-        return;
-    }
-    cd_herder_reply_error(r, 404, "Unknown plugin %s.", plugin_name);
-}
-
-static void cd_sh_validate_config(const cd_properties_t *config, cd_herder_reply_t *r)
-{
-    char errstr[2048];
-    int status = 500;
-    json_t *infos = cd_connector_config_validate(config, &status, errstr, sizeof(errstr));
-    if (!infos) {
-        /* ConnectorPluginsResource.validateConfigs waits on the herder's future: a
-         * BadRequestException arrives wrapped in an ExecutionException and the
-         * mapper answers 500 with the cause's toString(). */
-        if (status == 400)
-            cd_herder_reply_error(r, 500,
-                                  "org.apache.kafka.connect.runtime.rest.errors."
-                                  "BadRequestException: %s",
-                                  errstr);
-        else
-            cd_herder_reply_error(r, status, "%s", errstr);
-        return;
-    }
-    cd_herder_reply_ok(r, 200, infos);
 }
 
 static void cd_sh_connectors(cd_standalone_herder_t *h, bool expand_status, bool expand_info,
@@ -730,7 +490,7 @@ static void cd_sh_dispatch(cd_standalone_herder_t *h, cd_herder_call_t *call)
         else if (call->op == CD_OP_CONNECTOR_INFO)
             cd_herder_reply_ok(r, 200, cd_sh_connector_info(c));
         else
-            cd_herder_reply_ok(r, 200, cd_properties_to_json(c->config));
+            cd_herder_reply_ok(r, 200, cd_herder_properties_json(c->config));
         break;
     case CD_OP_CONNECTOR_STATUS: {
         c = cd_sh_find(h, call->name);
@@ -748,12 +508,7 @@ static void cd_sh_dispatch(cd_standalone_herder_t *h, cd_herder_call_t *call)
             cd_herder_reply_error(r, 404, "Connector %s not found", call->name);
             break;
         }
-        json_t *list = json_array();
-        for (size_t i = 0; i < c->task_count; i++)
-            json_array_append_new(list,
-                                  json_pack("{s:{s:s,s:i},s:o}", "id", "connector", c->name, "task",
-                                            (int)i, "config", cd_properties_to_json(c->tasks[i])));
-        cd_herder_reply_ok(r, 200, list);
+        cd_herder_reply_ok(r, 200, cd_herder_task_configs_json(c->name, c->tasks, c->task_count));
         break;
     }
     case CD_OP_TASK_STATUS: {
@@ -763,8 +518,8 @@ static void cd_sh_dispatch(cd_standalone_herder_t *h, cd_herder_call_t *call)
             break;
         }
         c = cd_sh_find(h, call->name);
-        cd_herder_reply_ok(r, 200,
-                           cd_sh_state_json(&s, true, cd_sh_status_version(c ? c->config : NULL)));
+        cd_herder_reply_ok(
+            r, 200, cd_herder_state_json(&s, true, cd_herder_status_version(c ? c->config : NULL)));
         cd_status_clear(&s);
         break;
     }
@@ -787,40 +542,20 @@ static void cd_sh_dispatch(cd_standalone_herder_t *h, cd_herder_call_t *call)
         cd_sh_stop(h, call->name, r);
         break;
     case CD_OP_TOPICS:
-        cd_sh_topics(h, call->name, false, r);
+        cd_herder_topics(h->wc, h->status, call->name, false, r);
         break;
     case CD_OP_RESET_TOPICS:
-        cd_sh_topics(h, call->name, true, r);
+        cd_herder_topics(h->wc, h->status, call->name, true, r);
         break;
     case CD_OP_OFFSETS:
     case CD_OP_ALTER_OFFSETS:
     case CD_OP_RESET_OFFSETS:
         cd_sh_offsets(h, call->name, call->op, call->json, r);
         break;
-    case CD_OP_PLUGINS:
-        cd_sh_plugins(call->flag1, r);
-        break;
-    case CD_OP_PLUGIN_CONFIG:
-        cd_sh_plugin_config(call->text, r);
-        break;
-    case CD_OP_VALIDATE:
-        cd_sh_validate_config(call->config, r);
-        break;
-    case CD_OP_CLUSTER_LOGGER: {
+    case CD_OP_CLUSTER_LOGGER:
         /* StandaloneHerder.setClusterLoggerLevel = the worker scope. */
-        cd_log_level_t level;
-        if (!cd_log_level_parse(call->text2, &level)) {
-            cd_herder_reply_error(r, 404, "invalid log level '%s'.", call->text2);
-            break;
-        }
-        size_t n = 0;
-        char **names = cd_log_set_level(call->text, level, &n);
-        for (size_t i = 0; i < n; i++)
-            free(names[i]);
-        free(names);
-        cd_herder_reply_ok(r, 204, NULL);
+        cd_herder_set_local_logger_level(call->text, call->text2, r);
         break;
-    }
     case CD_OP_TASK_RECONFIGURATION:
         c = cd_sh_find(h, call->name);
         if (!c || !cd_worker_is_running(h->worker, call->name))
@@ -838,11 +573,11 @@ static void *cd_sh_thread_main(void *arg)
 {
     cd_standalone_herder_t *h = arg;
     while (!atomic_load(&h->stopping)) {
-        cd_herder_call_t *call = cd_herder_queue_take(h->queue, 1000);
+        cd_herder_call_t *call = cd_herder_queue_take(h->base.queue, 1000);
         if (!call)
             continue;
         cd_sh_dispatch(h, call);
-        cd_herder_queue_complete(h->queue, call);
+        cd_herder_queue_complete(h->base.queue, call);
     }
     /* StandaloneHerder.stop: stop every connector's tasks and the connector. */
     for (size_t i = 0; i < h->connector_count; i++) {
@@ -850,224 +585,9 @@ static void *cd_sh_thread_main(void *arg)
         cd_worker_stop_connector(h->worker, h->connectors[i].name);
     }
     /* Finish whatever is still queued with an error so no waiter hangs. */
-    cd_herder_queue_close(h->queue);
-    cd_herder_call_t *call;
-    while ((call = cd_herder_queue_take(h->queue, 0)) != NULL) {
-        cd_herder_reply_error(&call->reply, 503, "The worker is shutting down");
-        cd_herder_queue_complete(h->queue, call);
-    }
+    cd_abstract_herder_drain(&h->base);
     return NULL;
 }
-
-/* ------------------------------------------------------------------ */
-/* Herder ops (REST threads)                                           */
-/* ------------------------------------------------------------------ */
-
-static cd_standalone_herder_t *cd_sh(cd_herder_t *base)
-{
-    return (cd_standalone_herder_t *)base;
-}
-
-static void cd_sh_submit(cd_herder_t *base, cd_herder_call_t *call, cd_herder_reply_t *r)
-{
-    cd_standalone_herder_t *h = cd_sh(base);
-    if (!call) {
-        cd_herder_reply_error(r, 500, "Out of memory");
-        return;
-    }
-    if (!cd_herder_queue_call(h->queue, call, CD_REST_REQUEST_TIMEOUT_MS, r))
-        cd_herder_reply_error(r, 500, "Request timed out");
-}
-
-static cd_herder_call_t *cd_sh_call(int op, const char *name)
-{
-    cd_herder_call_t *call = cd_herder_call_new(op);
-    if (call && name)
-        call->name = strdup(name);
-    return call;
-}
-
-static void cd_sh_op_server_info(cd_herder_t *base, cd_herder_reply_t *r)
-{
-    cd_standalone_herder_t *h = cd_sh(base);
-    const char *cluster = cd_worker_kafka_cluster_id(h->worker);
-    cd_herder_reply_ok(r, 200,
-                       json_pack("{s:s,s:s,s:s?}", "version", CONNECTD_KAFKA_COMPAT_VERSION,
-                                 "commit", "connectd-" CONNECTD_VERSION, "kafka_cluster_id",
-                                 cluster));
-}
-
-static void cd_sh_op_health(cd_herder_t *base, cd_herder_reply_t *r)
-{
-    cd_standalone_herder_t *h = cd_sh(base);
-    if (!atomic_load(&h->ready)) {
-        cd_herder_reply_ok(r, 503,
-                           json_pack("{s:s,s:s}", "status", "starting", "message",
-                                     "Worker is still starting up."));
-        return;
-    }
-    cd_herder_reply_t probe;
-    if (!cd_herder_queue_call(h->queue, cd_herder_call_new(CD_OP_NOOP), CD_HEALTH_CHECK_TIMEOUT_MS,
-                              &probe)) {
-        cd_herder_reply_ok(r, 500,
-                           json_pack("{s:s,s:s}", "status", "unhealthy", "message",
-                                     "Worker was unable to handle this request and may be "
-                                     "unable to handle other requests."));
-        return;
-    }
-    cd_herder_reply_clear(&probe);
-    cd_herder_reply_ok(r, 200,
-                       json_pack("{s:s,s:s}", "status", "healthy", "message",
-                                 "Worker has completed startup and is ready to handle requests."));
-}
-
-static void cd_sh_op_connectors(cd_herder_t *base, bool expand_status, bool expand_info,
-                                cd_herder_reply_t *r)
-{
-    cd_herder_call_t *call = cd_sh_call(CD_OP_CONNECTORS, NULL);
-    if (call) {
-        call->flag1 = expand_status;
-        call->flag2 = expand_info;
-    }
-    cd_sh_submit(base, call, r);
-}
-
-static void cd_sh_op_put_config(cd_herder_t *base, const char *name, const cd_properties_t *config,
-                                const char *initial_state, bool allow_replace, cd_herder_reply_t *r)
-{
-    cd_herder_call_t *call = cd_sh_call(CD_OP_PUT_CONFIG, name);
-    if (call) {
-        call->config = cd_properties_copy(config);
-        call->text = initial_state ? strdup(initial_state) : NULL;
-        call->flag1 = allow_replace;
-    }
-    cd_sh_submit(base, call, r);
-}
-
-static void cd_sh_op_patch_config(cd_herder_t *base, const char *name, const json_t *patch,
-                                  cd_herder_reply_t *r)
-{
-    cd_herder_call_t *call = cd_sh_call(CD_OP_PATCH_CONFIG, name);
-    if (call)
-        call->json = json_deep_copy(patch);
-    cd_sh_submit(base, call, r);
-}
-
-#define CD_SH_SIMPLE_OP(fn, op)                                                                    \
-    static void fn(cd_herder_t *base, const char *name, cd_herder_reply_t *r)                      \
-    {                                                                                              \
-        cd_sh_submit(base, cd_sh_call(op, name), r);                                               \
-    }
-
-CD_SH_SIMPLE_OP(cd_sh_op_connector_info, CD_OP_CONNECTOR_INFO)
-CD_SH_SIMPLE_OP(cd_sh_op_connector_config, CD_OP_CONNECTOR_CONFIG)
-CD_SH_SIMPLE_OP(cd_sh_op_connector_status, CD_OP_CONNECTOR_STATUS)
-CD_SH_SIMPLE_OP(cd_sh_op_task_configs, CD_OP_TASK_CONFIGS)
-CD_SH_SIMPLE_OP(cd_sh_op_delete, CD_OP_DELETE)
-CD_SH_SIMPLE_OP(cd_sh_op_pause, CD_OP_PAUSE)
-CD_SH_SIMPLE_OP(cd_sh_op_resume, CD_OP_RESUME)
-CD_SH_SIMPLE_OP(cd_sh_op_stop, CD_OP_STOP)
-CD_SH_SIMPLE_OP(cd_sh_op_topics, CD_OP_TOPICS)
-CD_SH_SIMPLE_OP(cd_sh_op_reset_topics, CD_OP_RESET_TOPICS)
-CD_SH_SIMPLE_OP(cd_sh_op_offsets, CD_OP_OFFSETS)
-CD_SH_SIMPLE_OP(cd_sh_op_reset_offsets, CD_OP_RESET_OFFSETS)
-
-static void cd_sh_op_task_status(cd_herder_t *base, const char *name, int task,
-                                 cd_herder_reply_t *r)
-{
-    cd_herder_call_t *call = cd_sh_call(CD_OP_TASK_STATUS, name);
-    if (call)
-        call->task = task;
-    cd_sh_submit(base, call, r);
-}
-
-static void cd_sh_op_restart_connector(cd_herder_t *base, const char *name, bool include_tasks,
-                                       bool only_failed, cd_herder_reply_t *r)
-{
-    cd_herder_call_t *call = cd_sh_call(CD_OP_RESTART_CONNECTOR, name);
-    if (call) {
-        call->flag1 = include_tasks;
-        call->flag2 = only_failed;
-    }
-    cd_sh_submit(base, call, r);
-}
-
-static void cd_sh_op_restart_task(cd_herder_t *base, const char *name, int task,
-                                  cd_herder_reply_t *r)
-{
-    cd_herder_call_t *call = cd_sh_call(CD_OP_RESTART_TASK, name);
-    if (call)
-        call->task = task;
-    cd_sh_submit(base, call, r);
-}
-
-static void cd_sh_op_alter_offsets(cd_herder_t *base, const char *name, const json_t *body,
-                                   cd_herder_reply_t *r)
-{
-    cd_herder_call_t *call = cd_sh_call(CD_OP_ALTER_OFFSETS, name);
-    if (call)
-        call->json = json_deep_copy(body);
-    cd_sh_submit(base, call, r);
-}
-
-static void cd_sh_op_plugins(cd_herder_t *base, bool connectors_only, cd_herder_reply_t *r)
-{
-    (void)base;
-    cd_sh_plugins(connectors_only, r);
-}
-
-static void cd_sh_op_plugin_config(cd_herder_t *base, const char *plugin, cd_herder_reply_t *r)
-{
-    (void)base;
-    cd_sh_plugin_config(plugin, r);
-}
-
-static void cd_sh_op_validate(cd_herder_t *base, const char *plugin, const cd_properties_t *config,
-                              cd_herder_reply_t *r)
-{
-    (void)base;
-    (void)plugin;
-    cd_sh_validate_config(config, r);
-}
-
-static void cd_sh_op_cluster_logger(cd_herder_t *base, const char *logger, const char *level,
-                                    cd_herder_reply_t *r)
-{
-    cd_herder_call_t *call = cd_sh_call(CD_OP_CLUSTER_LOGGER, NULL);
-    if (call) {
-        call->text = strdup(logger);
-        call->text2 = strdup(level ? level : "");
-    }
-    cd_sh_submit(base, call, r);
-}
-
-static const cd_herder_ops_t cd_standalone_herder_ops = {
-    .server_info = cd_sh_op_server_info,
-    .health = cd_sh_op_health,
-    .connectors = cd_sh_op_connectors,
-    .put_connector_config = cd_sh_op_put_config,
-    .patch_connector_config = cd_sh_op_patch_config,
-    .connector_info = cd_sh_op_connector_info,
-    .connector_config = cd_sh_op_connector_config,
-    .connector_status = cd_sh_op_connector_status,
-    .task_configs = cd_sh_op_task_configs,
-    .task_status = cd_sh_op_task_status,
-    .delete_connector = cd_sh_op_delete,
-    .restart_connector = cd_sh_op_restart_connector,
-    .restart_task = cd_sh_op_restart_task,
-    .pause_connector = cd_sh_op_pause,
-    .resume_connector = cd_sh_op_resume,
-    .stop_connector = cd_sh_op_stop,
-    .connector_topics = cd_sh_op_topics,
-    .reset_connector_topics = cd_sh_op_reset_topics,
-    .connector_offsets = cd_sh_op_offsets,
-    .alter_connector_offsets = cd_sh_op_alter_offsets,
-    .reset_connector_offsets = cd_sh_op_reset_offsets,
-    .plugins = cd_sh_op_plugins,
-    .plugin_config = cd_sh_op_plugin_config,
-    .validate_config = cd_sh_op_validate,
-    .set_cluster_logger_level = cd_sh_op_cluster_logger,
-};
 
 /* ------------------------------------------------------------------ */
 /* Life cycle                                                          */
@@ -1076,9 +596,9 @@ static const cd_herder_ops_t cd_standalone_herder_ops = {
 static void cd_sh_request_task_reconfiguration(void *opaque, const char *connector)
 {
     cd_standalone_herder_t *h = opaque;
-    cd_herder_call_t *call = cd_sh_call(CD_OP_TASK_RECONFIGURATION, connector);
+    cd_herder_call_t *call = cd_abstract_herder_call(CD_OP_TASK_RECONFIGURATION, connector);
     if (call)
-        cd_herder_queue_post(h->queue, call);
+        cd_herder_queue_post(h->base.queue, call);
 }
 
 cd_standalone_herder_t *cd_standalone_herder_new(cd_worker_config_t *wc, cd_offset_store_t *offsets,
@@ -1089,14 +609,12 @@ cd_standalone_herder_t *cd_standalone_herder_new(cd_worker_config_t *wc, cd_offs
         snprintf(errstr, errstr_size, "Out of memory");
         return NULL;
     }
-    h->base.ops = &cd_standalone_herder_ops;
     h->wc = wc;
     /* validateConnectorConfig takes the converter defaults from the worker config. */
     cd_connector_config_set_worker_defaults(cd_config_originals(cd_worker_config_values(wc)));
     h->offsets = offsets;
     h->status = cd_status_store_new_memory();
-    h->queue = cd_herder_queue_new();
-    if (!h->status || !h->queue) {
+    if (cd_abstract_herder_init(&h->base, false) != 0 || !h->status) {
         snprintf(errstr, errstr_size, "Out of memory");
         goto fail;
     }
@@ -1107,9 +625,10 @@ cd_standalone_herder_t *cd_standalone_herder_new(cd_worker_config_t *wc, cd_offs
     h->worker = cd_worker_new(wc, offsets, h->status, &listener, errstr, errstr_size);
     if (!h->worker)
         goto fail;
+    h->base.kafka_cluster_id = strdup(cd_worker_kafka_cluster_id(h->worker));
     return h;
 fail:
-    cd_herder_queue_destroy(h->queue);
+    cd_abstract_herder_cleanup(&h->base);
     cd_status_store_destroy(h->status);
     free(h);
     return NULL;
@@ -1117,7 +636,7 @@ fail:
 
 cd_herder_t *cd_standalone_herder_herder(cd_standalone_herder_t *h)
 {
-    return &h->base;
+    return &h->base.base;
 }
 
 int cd_standalone_herder_start(cd_standalone_herder_t *h, char *errstr, size_t errstr_size)
@@ -1134,7 +653,7 @@ int cd_standalone_herder_start(cd_standalone_herder_t *h, char *errstr, size_t e
 
 void cd_standalone_herder_ready(cd_standalone_herder_t *h)
 {
-    atomic_store(&h->ready, true);
+    atomic_store(&h->base.ready, true);
 }
 
 void cd_standalone_herder_destroy(cd_standalone_herder_t *h)
@@ -1143,7 +662,7 @@ void cd_standalone_herder_destroy(cd_standalone_herder_t *h)
         return;
     cd_log_info(CD_HERDER_LOGGER, "Herder stopping");
     atomic_store(&h->stopping, true);
-    cd_herder_queue_wakeup(h->queue);
+    cd_herder_queue_wakeup(h->base.queue);
     if (h->thread_started)
         pthread_join(h->thread, NULL);
     for (size_t i = 0; i < h->connector_count; i++) {
@@ -1154,7 +673,7 @@ void cd_standalone_herder_destroy(cd_standalone_herder_t *h)
     }
     free(h->connectors);
     cd_worker_destroy(h->worker);
-    cd_herder_queue_destroy(h->queue);
+    cd_abstract_herder_cleanup(&h->base);
     cd_status_store_destroy(h->status);
     free(h);
     cd_connector_config_set_worker_defaults(NULL);

@@ -46,6 +46,8 @@ typedef struct cd_status_s {
     char *trace; /**< NULL when none */
     char *worker_id;
     int64_t generation;
+    /** The connector plugin's version (Kafka 4.x status "version" field); NULL = null. */
+    char *version;
 } cd_status_t;
 
 void cd_status_clear(cd_status_t *status);
@@ -75,5 +77,50 @@ void cd_status_store_put_topic(cd_status_store_t *store, const char *connector, 
 /** @returns the sorted topic names (free each and the array), count in *n. */
 char **cd_status_store_get_topics(cd_status_store_t *store, const char *connector, size_t *n);
 void cd_status_store_reset_topics(cd_status_store_t *store, const char *connector);
+
+/** @brief The names of every connector with a connector or task status (sorted; free each
+ *  and the array), count in *n. The leader tombstones statuses of deleted connectors. */
+char **cd_status_store_connectors(cd_status_store_t *store, size_t *n);
+/** @brief Waits until every status write so far is durable (the status topic: produced and
+ *  acknowledged). No-op for the memory store. @returns 0, or -1 on timeout. */
+int cd_status_store_flush(cd_status_store_t *store, int64_t timeout_ms);
+
+/* ---- Backends (storage/kafka_status_store.c): the same cache, with writes sent elsewhere. */
+
+/** Where a backed store sends its writes. Called without the store's lock held. */
+typedef struct cd_status_backend_s {
+    /** A connector (task -1) or task status; state DESTROYED = delete (tombstone). */
+    void (*write_status)(void *opaque, const cd_status_t *status);
+    /** An active topic (KIP-558) first seen by @p task at @p discover_ts_ms; deleted = reset. */
+    void (*write_topic)(void *opaque, const char *connector, const char *topic, int task,
+                        int64_t discover_ts_ms, bool deleted);
+    int (*flush)(void *opaque, int64_t timeout_ms);
+    /** Stops the backend (its reader may call cd_status_store_apply_* until this returns). */
+    void (*destroy)(void *opaque);
+} cd_status_backend_t;
+
+/**
+ * @brief A store whose puts go to @p backend (KafkaStatusBackingStore): put() of
+ * FAILED/UNASSIGNED follows Java's putSafe rule (skipped unless the cached status is
+ * absent, from the same worker, or of a generation <= the new one); every write also
+ * updates the cache. The backend is destroyed by cd_status_store_destroy.
+ */
+cd_status_store_t *cd_status_store_new_backed(const cd_status_backend_t *backend, void *opaque);
+/** @brief Installs the backend's opaque pointer after creation (NULL backend store: no-op). */
+void cd_status_store_set_backend_opaque(cd_status_store_t *store, void *opaque);
+
+/**
+ * @brief Applies a status read from the backend (no write-back), with Java's reader rules:
+ * state DESTROYED removes the entry (a connector: with all its tasks, as
+ * KafkaStatusBackingStore.remove(connector)); an UNASSIGNED task status is ignored while
+ * the cached one is RUNNING with a generation >= the incoming one.
+ */
+void cd_status_store_apply_status(cd_status_store_t *store, const cd_status_t *status);
+/** @brief Applies an active-topic record read from the backend (deleted = tombstone). */
+void cd_status_store_apply_topic(cd_status_store_t *store, const char *connector, const char *topic,
+                                 bool deleted);
+/** @brief Task that first reported the topic as active, for put_topic (default 0). */
+void cd_status_store_put_topic_task(cd_status_store_t *store, const char *connector,
+                                    const char *topic, int task);
 
 #endif

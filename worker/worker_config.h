@@ -77,6 +77,11 @@ const char *cd_worker_config_advertised_url(const cd_worker_config_t *wc);
 int cd_kafka_conf_apply_java(rd_kafka_conf_t *conf, const cd_properties_t *props, char *errstr,
                              size_t errstr_size);
 
+/** @brief The username/password options of a PlainLoginModule or ScramLoginModule
+ *  sasl.jaas.config (malloc'd, NULL when absent). @returns 0, -1 with Java's message. */
+int cd_kafka_jaas_credentials(const char *jaas, char **username, char **password, char *errstr,
+                              size_t errstr_size);
+
 /** Java's ConnectorClientConfigOverridePolicy: @returns 0 if every override
  *  key in @p overrides (prefix stripped) is allowed, else -1 with Java's message. */
 int cd_worker_config_check_client_overrides(const cd_worker_config_t *wc, const char *prefix,

@@ -7,11 +7,17 @@
  * Input: "METHOD\nPATH\nQUERY\nCONTENT-TYPE\nBODY..." (missing lines = empty).
  * QUERY is "k=v&k2" split as libmicrohttpd does. Checks: every answer has a
  * status in 200..599, error statuses carry a JSON error body, bodies are JSON.
+ * Connector names starting with 'r' get a REBALANCE_NEEDED redirect, with 'n'
+ * a NOT_LEADER redirect without a URL (the forwarding decision and its 409/500,
+ * no network); odd-length inputs carry KIP-507 signature headers (algorithm =
+ * CONTENT-TYPE line, signature = PATH line) for the internal endpoints, and the
+ * body also goes through Java's Base64 decoding and signature verification.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rest/rest_client.h"
 #include "rest/rest_internal.h"
 #include "util/properties.h"
 
@@ -40,7 +46,11 @@ static void f_patch(cd_herder_t *h, const char *n, const json_t *p, cd_herder_re
 }
 static void f_name(cd_herder_t *h, const char *n, cd_herder_reply_t *r)
 {
-    if (n[0] == 'e')
+    if (n[0] == 'r')
+        cd_herder_reply_redirect(r, CD_HERDER_REDIRECT_REBALANCE_NEEDED, NULL, "rebalance");
+    else if (n[0] == 'n')
+        cd_herder_reply_redirect(r, CD_HERDER_REDIRECT_NOT_LEADER, NULL, NULL);
+    else if (n[0] == 'e')
         cd_herder_reply_error(r, 404, "Connector %s not found", n);
     else
         cd_herder_reply_ok(r, n[0] == 'd' ? 204 : 200, n[0] == 'd' ? NULL : json_object());
@@ -75,7 +85,26 @@ static void f_logger(cd_herder_t *h, const char *l, const char *lv, cd_herder_re
     cd_herder_reply_ok(r, 204, NULL);
 }
 
+static void f_tasks(cd_herder_t *h, const char *n, const json_t *c,
+                    const cd_internal_signature_t *s, cd_herder_reply_t *r)
+{
+    volatile uint8_t sum = 0;
+    for (size_t i = 0; i < s->body_len; i++)
+        sum ^= s->body[i]; /* the raw bytes must be readable */
+    (void)sum;
+    if (!json_is_array(c) && !json_is_null(c))
+        abort();
+    f_name(h, n, r);
+}
+static void f_fence(cd_herder_t *h, const char *n, const cd_internal_signature_t *s,
+                    cd_herder_reply_t *r)
+{
+    f_name(h, n, r);
+}
+
 static const cd_herder_ops_t ops = {
+    .put_task_configs = f_tasks,
+    .fence_zombies = f_fence,
     .server_info = f0,
     .health = f0,
     .connectors = f_list,
@@ -155,6 +184,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     req.body = (const char *)p;
     req.body_len = (size_t)(end - p);
     req.base_url = "http://h:1";
+    if (size & 1) {
+        req.sig_algorithm = ctype;
+        req.sig_signature = path;
+    }
     cd_rest_handle(&ctx, &req, &resp);
     if (resp.status < 200 || resp.status > 599)
         abort();
@@ -171,6 +204,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_decref(v);
     }
     cd_rest_response_clear(&resp);
+
+    /* the body as a Base64 signature */
+    {
+        char *text = strndup((const char *)p, (size_t)(end - p));
+        char err[256];
+        size_t n = 0;
+        uint8_t *raw = cd_internal_request_b64_decode(text, &n, err, sizeof(err));
+        if (raw && n > strlen(text))
+            abort();
+        free(raw);
+        (void)cd_internal_request_verify("HmacSHA256", (const uint8_t *)"k", 1, p,
+                                         (size_t)(end - p), text);
+        free(text);
+    }
 
     /* the body as a connector configuration */
     {

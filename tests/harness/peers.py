@@ -365,6 +365,17 @@ class KafkaBroker(Peer):
     version: str = ""
     external: bool = False
     controller_port: int = 0
+    argv: list = field(default_factory=list)
+
+    def restart(self, timeout: float = 90.0) -> None:
+        """Stops the broker (SIGTERM) and starts it again on the same ports and data."""
+        if self.external or not self.process:
+            raise PeerStartError("cannot restart an external broker")
+        log_path = self.process.log_path
+        self.process.stop()
+        self.process = PeerProcess.spawn("kafka", self.argv, log_path)
+        wait_for_kafka_metadata(self.bootstrap, self.node_id, timeout=timeout,
+                                process=self.process)
 
     @classmethod
     def from_environment(cls) -> Optional["KafkaBroker"]:
@@ -438,9 +449,11 @@ class KafkaBroker(Peer):
             raise PeerStartError(f"kafka StorageTool format failed ({fmt.returncode}):\n"
                                  f"{fmt.stdout.decode(errors='replace')[-4000:]}")
 
-        process = PeerProcess.spawn("kafka", [*java, "kafka.Kafka", server_properties], log_path)
+        argv = [*java, "kafka.Kafka", server_properties]
+        process = PeerProcess.spawn("kafka", argv, log_path)
         broker = cls(name=f"kafka {version}", process=process, work_dir=work_dir, bootstrap=bootstrap,
-                     node_id=node_id, version=version, controller_port=controller_port)
+                     node_id=node_id, version=version, controller_port=controller_port,
+                     argv=[str(a) for a in argv])
         try:
             wait_for_kafka_metadata(bootstrap, node_id, timeout=timeout, process=process)
         except BaseException:
@@ -450,13 +463,100 @@ class KafkaBroker(Peer):
         return broker
 
 
+def distributed_worker_properties(bootstrap: str, port: int, group_id: str, prefix: str,
+                                  extra_properties: Optional[Mapping[str, object]]) -> dict:
+    """The worker.properties of one distributed worker (Java or connectd: same keys)."""
+    props: dict[str, object] = {
+        "bootstrap.servers": bootstrap,
+        "group.id": group_id,
+        "listeners": f"http://{LOOPBACK}:{port}",
+        "rest.advertised.host.name": LOOPBACK,
+        "rest.advertised.port": port,
+        "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "key.converter.schemas.enable": "true",
+        "value.converter.schemas.enable": "true",
+        "config.storage.topic": f"{prefix}-configs",
+        "offset.storage.topic": f"{prefix}-offsets",
+        "status.storage.topic": f"{prefix}-status",
+        "config.storage.replication.factor": 1,
+        "offset.storage.replication.factor": 1,
+        "status.storage.replication.factor": 1,
+        "offset.storage.partitions": 5,
+        "status.storage.partitions": 1,
+        "offset.flush.interval.ms": 1000,
+        "scheduled.rebalance.max.delay.ms": 2000,
+        "session.timeout.ms": 10000,
+        "heartbeat.interval.ms": 1000,
+        "plugin.discovery": "service_load",
+    }
+    props.update(extra_properties or {})
+    return props
+
+
 @dataclass
-class JavaConnectWorker(Peer):
-    """The Java Kafka Connect distributed worker (ConnectDistributed), the reference."""
+class DistributedWorker(Peer):
+    """A Connect worker in distributed mode. Workers started with the same group_id and
+    topic_prefix form one Connect cluster, whatever their kind (java / connectd)."""
 
     url: str = ""
+    port: int = 0
     group_id: str = ""
     properties: dict = field(default_factory=dict)
+    argv: list = field(default_factory=list)
+    log_file: Optional[Path] = None
+    ready_timeout: float = 120.0
+    kind: str = "distributed"
+
+    def ready(self) -> bool:
+        """Ready = `GET /` answers and the plugins list FileStreamSourceConnector."""
+        status, _ = http_get(self.url + "/")
+        if status != 200:
+            return False
+        status, body = http_get(self.url + "/connector-plugins")
+        plugins = json.loads(body) if status == 200 else []
+        return any(p.get("class", "").endswith("FileStreamSourceConnector") for p in plugins)
+
+    def launch(self) -> None:
+        started = time.monotonic()
+        self.process = PeerProcess.spawn(self.name, self.argv, self.log_file)
+        try:
+            wait_until(self.ready, what=f"{self.name} {self.url}", timeout=self.ready_timeout,
+                       process=self.process, interval=0.05)
+        except BaseException:
+            self.process.stop()
+            raise
+        self.startup_seconds = time.monotonic() - started
+
+    def kill(self) -> None:
+        """kill -9: no LeaveGroup, no flush."""
+        if self.process and self.process.alive():
+            self.process.popen.send_signal(signal.SIGKILL)
+            self.process.popen.wait(timeout=30)
+
+    @property
+    def worker_id(self) -> str:
+        return f"{LOOPBACK}:{self.port}"
+
+    @classmethod
+    def _prepare(cls, work_dir: Optional[Path], bootstrap: str, group_id: str,
+                 topic_prefix: Optional[str], extra_properties: Optional[Mapping[str, object]],
+                 name: Optional[str], default_name: str):
+        port = free_port()
+        prefix = topic_prefix or group_id
+        name = name or f"{default_name}-{group_id}-{port}"
+        work_dir = Path(work_dir or make_work_dir()) / name
+        work_dir.mkdir(parents=True, exist_ok=True)
+        props = distributed_worker_properties(bootstrap, port, group_id, prefix, extra_properties)
+        worker_properties = write_properties(work_dir / "connect-distributed.properties", props)
+        return port, name, work_dir, props, worker_properties
+
+
+@dataclass
+class JavaConnectWorker(DistributedWorker):
+    """The Java Kafka Connect distributed worker (ConnectDistributed), the reference."""
+
+    kind: str = "java"
 
     @classmethod
     def start(
@@ -471,62 +571,53 @@ class JavaConnectWorker(Peer):
         name: Optional[str] = None,
         timeout: float = 120.0,
     ) -> "JavaConnectWorker":
-        """Workers started with the same group_id and topic_prefix form one Connect cluster."""
         version = version or kafka_version()
         lib = kafka_lib_dir(version)
-        port = free_port()
-        prefix = topic_prefix or group_id
-        name = name or f"java-connect-{group_id}-{port}"
-        work_dir = Path(work_dir or make_work_dir()) / name
-        work_dir.mkdir(parents=True, exist_ok=True)
-        props: dict[str, object] = {
-            "bootstrap.servers": bootstrap,
-            "group.id": group_id,
-            "listeners": f"http://{LOOPBACK}:{port}",
-            "rest.advertised.host.name": LOOPBACK,
-            "rest.advertised.port": port,
-            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "key.converter.schemas.enable": "true",
-            "value.converter.schemas.enable": "true",
-            "config.storage.topic": f"{prefix}-configs",
-            "offset.storage.topic": f"{prefix}-offsets",
-            "status.storage.topic": f"{prefix}-status",
-            "config.storage.replication.factor": 1,
-            "offset.storage.replication.factor": 1,
-            "status.storage.replication.factor": 1,
-            "offset.storage.partitions": 5,
-            "status.storage.partitions": 1,
-            "offset.flush.interval.ms": 1000,
-            "scheduled.rebalance.max.delay.ms": 2000,
-            "plugin.discovery": "service_load",
-        }
-        props.update(extra_properties or {})
-        worker_properties = write_properties(work_dir / "connect-distributed.properties", props)
+        port, name, work_dir, props, worker_properties = cls._prepare(
+            work_dir, bootstrap, group_id, topic_prefix, extra_properties, name, "java-connect")
         argv = ["java", "-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1",
                 "-Djava.awt.headless=true", *java_logging_options(version),
                 "-cp", f"{lib}/*", "org.apache.kafka.connect.cli.ConnectDistributed", worker_properties]
-        started = time.monotonic()
-        process = PeerProcess.spawn(name, argv, work_dir / "connect.log")
-        url = f"http://{LOOPBACK}:{port}"
-        worker = cls(name=name, process=process, work_dir=work_dir, url=url, group_id=group_id,
-                     properties=props)
+        worker = cls(name=name, process=None, work_dir=work_dir, url=f"http://{LOOPBACK}:{port}",
+                     port=port, group_id=group_id, properties=props,
+                     argv=[str(a) for a in argv], log_file=work_dir / "connect.log",
+                     ready_timeout=timeout)
+        worker.launch()
+        return worker
 
-        def ready() -> bool:
-            status, _ = http_get(url + "/")
-            if status != 200:
-                return False
-            status, body = http_get(url + "/connector-plugins")
-            plugins = json.loads(body) if status == 200 else []
-            return any(p.get("class", "").endswith("FileStreamSourceConnector") for p in plugins)
 
-        try:
-            wait_until(ready, what=f"java connect worker {url}", timeout=timeout, process=process,
-                       interval=0.5)
-        except BaseException:
-            process.stop()
-            raise
-        worker.startup_seconds = time.monotonic() - started
+@dataclass
+class ConnectdDistributedWorker(DistributedWorker):
+    """connectd in distributed mode: `<build_dir>/connectd distributed worker.properties`."""
+
+    kind: str = "connectd"
+
+    @classmethod
+    def start(
+        cls,
+        work_dir: Optional[Path],
+        bootstrap: str,
+        *,
+        build_dir: Path,
+        group_id: str = "connectd-cluster",
+        topic_prefix: Optional[str] = None,
+        extra_properties: Optional[Mapping[str, object]] = None,
+        name: Optional[str] = None,
+        timeout: float = 60.0,
+        wait_ready: bool = True,
+    ) -> "ConnectdDistributedWorker":
+        binary = connectd_binary(build_dir)
+        port, name, work_dir, props, worker_properties = cls._prepare(
+            work_dir, bootstrap, group_id, topic_prefix, extra_properties, name,
+            "connectd-distributed")
+        worker = cls(name=name, process=None, work_dir=work_dir, url=f"http://{LOOPBACK}:{port}",
+                     port=port, group_id=group_id, properties=props,
+                     argv=[str(binary), "distributed", str(worker_properties)],
+                     log_file=work_dir / "connectd.log", ready_timeout=timeout)
+        if wait_ready:
+            worker.launch()
+        else:
+            worker.process = PeerProcess.spawn(worker.name, worker.argv, worker.log_file)
         return worker
 
 

@@ -36,6 +36,7 @@ from harness.peers import (  # noqa: E402
     REPO_ROOT,
     Apicurio,
     ConnectdWorker,
+    ConnectdDistributedWorker,
     JavaConnectWorker,
     JavaStandaloneWorker,
     KafkaBroker,
@@ -166,6 +167,29 @@ def java_connect(request: pytest.FixtureRequest, kafka: KafkaBroker,
     """
     factory = PeerFactory(JavaConnectWorker.start, work_dir=peers_work_dir,
                           bootstrap=kafka.bootstrap)
+    yield factory
+    factory.stop_all(print_logs=request_failed(request))
+
+
+def start_distributed(kind: str, **kwargs) -> Peer:
+    """Starts one distributed worker of `kind` ("java" or "connectd")."""
+    build_dir = kwargs.pop("build_dir")
+    if kind == "java":
+        return JavaConnectWorker.start(**kwargs)
+    if kind == "connectd":
+        return ConnectdDistributedWorker.start(build_dir=build_dir, **kwargs)
+    raise ValueError(f"unknown worker kind {kind!r}")
+
+
+@pytest.fixture
+def connect_worker(request: pytest.FixtureRequest, kafka: KafkaBroker, peers_work_dir: Path,
+                   build_dir: Path) -> Iterator[PeerFactory]:
+    """connect_worker(kind="java"|"connectd", group_id=..., topic_prefix=...,
+    extra_properties={...}) -> DistributedWorker. Same group_id + topic_prefix = one cluster,
+    whatever the kinds. Every worker started is stopped (SIGTERM) at teardown; logs are shown
+    when the test failed."""
+    factory = PeerFactory(start_distributed, work_dir=peers_work_dir, bootstrap=kafka.bootstrap,
+                          build_dir=build_dir)
     yield factory
     factory.stop_all(print_logs=request_failed(request))
 

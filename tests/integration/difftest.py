@@ -13,6 +13,8 @@ Call keys:
   body          JSON body (sent with Content-Type: application/json)
   raw           bytes sent as the body instead of `body` (bad-input cases); may hold placeholders
   content_type  Content-Type for `raw` (None: no Content-Type header at all)
+  headers       extra request headers (e.g. the KIP-507 signature headers of the internal
+                endpoints); values may hold placeholders
   expect        the status the Java worker must answer (proves the scenario itself is right)
   compare       "full" (default): status, Location header and normalised JSON body;
                 "status": status and, for JSON error bodies, `error_code` only (for answers
@@ -126,7 +128,8 @@ class Answer:
 
 
 def http_call(url: str, method: str, *, body: Any = NOBODY, raw: Optional[bytes] = None,
-              content_type: Optional[str] = "application/json", timeout: float = 100.0) -> Answer:
+              content_type: Optional[str] = "application/json", timeout: float = 100.0,
+              extra_headers: Optional[dict] = None) -> Answer:
     """One request with http.client: the path is sent exactly as written (no normalising of
     "..", "%2F"), and with content_type=None no Content-Type header is sent at all."""
     parts = urllib.parse.urlsplit(url)
@@ -141,6 +144,7 @@ def http_call(url: str, method: str, *, body: Any = NOBODY, raw: Optional[bytes]
         headers["Content-Length"] = str(len(data))
         if content_type is not None:
             headers["Content-Type"] = content_type
+    headers.update(extra_headers or {})
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
         connection.request(method, target, body=data, headers=headers)
@@ -300,7 +304,8 @@ def run_scenario(scenario: dict, worker_url: str, side: str, base_dir: Path,
             answer = http_call(_url(worker_url, run.fill(path)), method,
                                body=run.fill(step["body"]) if "body" in step else NOBODY,
                                raw=run.fill(raw) if raw is not None else None,
-                               content_type=step.get("content_type", "application/json"))
+                               content_type=step.get("content_type", "application/json"),
+                               extra_headers=run.fill(step.get("headers") or {}))
             normalised = normalise_answer(step, answer, run, worker_url)
             divergence = step.get("divergence")
             if divergence and (side == "java" or answer.status == divergence["connectd"]):
