@@ -584,11 +584,14 @@ static int cd_dh_assign(void *opaque, const char *leader_id, const char *protoco
                     "sync request. Returning an empty configuration to trigger re-sync.");
         cd_dh_read_config_to_end(h, h->worker_sync_timeout_ms);
     }
-    if (!h->assignor || h->assignor_protocol != chosen) {
-        cd_assignor_destroy(h->assignor);
+    if (!h->assignor)
         h->assignor = cd_assignor_new(chosen, h->max_delay_ms);
-        h->assignor_protocol = chosen;
-    }
+    else if (h->assignor_protocol != chosen)
+        cd_assignor_set_protocol(h->assignor, chosen);
+    h->assignor_protocol = chosen;
+    /* previousAssignment only counts if this leader received the last generation. */
+    if (h->assignor)
+        cd_assignor_check_generation(h->assignor, h->have_assignment ? h->generation : -1);
     const cd_cluster_config_t *cfg = h->snapshot;
     const char **names = calloc(cfg->count + 1, sizeof(*names));
     int *counts = calloc(cfg->count + 1, sizeof(*counts));
