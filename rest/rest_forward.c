@@ -24,7 +24,6 @@
 #define MSG_STALE                                                                                  \
     "Cannot complete request momentarily due to stale configuration (typically caused by a "       \
     "concurrent config change)"
-#define MSG_REBALANCE "Request cannot be completed because a rebalance is expected"
 
 /** Default wait for a forwarded request (the REST request timeout). */
 #define CD_REST_FORWARD_TIMEOUT_MS 90000
@@ -234,20 +233,4 @@ done:
     cd_rest_client_response_clear(&res);
     free(url);
     free(text);
-}
-
-void cd_rest_complete(cd_herder_reply_t *r)
-{
-    char *msg;
-
-    /* completeRequest: the exception reaches ConnectExceptionMapper as a 500 */
-    if (r->redirect == CD_HERDER_REDIRECT_NONE)
-        return;
-    msg = r->message;
-    r->message = NULL;
-    if (r->redirect == CD_HERDER_REDIRECT_REBALANCE_NEEDED)
-        cd_herder_reply_error(r, 500, "%s", msg ? msg : MSG_REBALANCE);
-    else
-        cd_herder_reply_error(r, 500, "%s", msg ? msg : "Cannot complete request on this worker");
-    free(msg);
 }

@@ -121,6 +121,25 @@ bool cd_rest_no_herder(const cd_rest_ctx_t *ctx, cd_rest_response_t *resp)
     return true;
 }
 
+/* completeRequest for plain reads: a redirect left in the reply becomes a 500. */
+void cd_rest_complete(cd_herder_reply_t *r)
+{
+    char *msg;
+
+    /* completeRequest: the exception reaches ConnectExceptionMapper as a 500 */
+    if (r->redirect == CD_HERDER_REDIRECT_NONE)
+        return;
+    msg = r->message;
+    r->message = NULL;
+    if (r->redirect == CD_HERDER_REDIRECT_REBALANCE_NEEDED)
+        cd_herder_reply_error(r, 500, "%s",
+                              msg ? msg
+                                  : "Request cannot be completed because a rebalance is expected");
+    else
+        cd_herder_reply_error(r, 500, "%s", msg ? msg : "Cannot complete request on this worker");
+    free(msg);
+}
+
 void cd_rest_from_reply(cd_rest_response_t *resp, cd_herder_reply_t *reply)
 {
     int status;

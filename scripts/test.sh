@@ -83,9 +83,10 @@ pytest_verdict() { # name exit-code: 0 and 1 are in the junit file; anything els
 pytest_verdict pytest_run $?
 
 if [ -z "${KAFKA_BOOTSTRAP:-}" ]; then
-  step "broker and librdkafka tests against Kafka $COMPAT_KAFKA_VERSION"
+  step "broker, librdkafka and worker-group tests against Kafka $COMPAT_KAFKA_VERSION"
   KAFKA_VERSION=$COMPAT_KAFKA_VERSION CONNECTD_BUILD_DIR="$ROOT/build" "$PY" -m pytest \
-    tests/integration/test_peers.py -ra -m "not peer_java_connect and not peer_apicurio and not peer_kinesis" \
+    tests/integration/test_peers.py tests/integration/test_group_member.py \
+    "tests/integration/test_distributed.py::test_three_connectd_workers_share_the_work" -ra -m "not peer_java_connect and not peer_apicurio and not peer_kinesis" \
     -o junit_suite_name="kafka-$COMPAT_KAFKA_VERSION" --junitxml="$RESULTS/pytest-kafka-$COMPAT_KAFKA_VERSION.xml"
   pytest_verdict "pytest_run_kafka_$COMPAT_KAFKA_VERSION" $?
 fi
