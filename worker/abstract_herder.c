@@ -55,11 +55,7 @@ json_t *cd_herder_connector_info_json(const char *name, const cd_properties_t *c
 
 const char *cd_herder_status_version(const cd_properties_t *config)
 {
-    const char *cls = config ? cd_properties_get(config, "connector.class") : NULL;
-    const cd_connector_plugin_t *plugin = cls ? cd_plugins_find_connector(cls) : NULL;
-    if (!plugin || !plugin->version || strcmp(plugin->version, "undefined") == 0)
-        return NULL;
-    return plugin->version;
+    return cd_plugins_status_version(config);
 }
 
 json_t *cd_herder_state_json(const cd_status_t *s, bool with_id, const char *version)

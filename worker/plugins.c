@@ -425,3 +425,12 @@ void cd_plugins_unload(void)
     pl_handle_count = 0;
     pthread_mutex_unlock(&pl_lock);
 }
+
+const char *cd_plugins_status_version(const cd_properties_t *config)
+{
+    const char *cls = config ? cd_properties_get(config, "connector.class") : NULL;
+    const cd_connector_plugin_t *plugin = cls ? cd_plugins_find_connector(cls) : NULL;
+    if (!plugin || !plugin->version || strcmp(plugin->version, "undefined") == 0)
+        return NULL;
+    return plugin->version;
+}

@@ -39,4 +39,9 @@ int cd_plugins_load_path(const char *plugin_path, char *errstr, size_t errstr_si
 /** @brief Unloads shared objects (at exit). */
 void cd_plugins_unload(void);
 
+/** @brief The plugin version a connector's statuses carry (Worker.connectorVersion):
+ *  the connector plugin's version for @p config's connector.class, NULL when unknown
+ *  or "undefined". */
+const char *cd_plugins_status_version(const cd_properties_t *config);
+
 #endif

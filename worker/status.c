@@ -178,6 +178,13 @@ void cd_status_store_put(cd_status_store_t *store, const char *connector, int ta
                          cd_state_t state, const char *trace, const char *worker_id,
                          int64_t generation)
 {
+    cd_status_store_put_version(store, connector, task, state, trace, worker_id, generation, NULL);
+}
+
+void cd_status_store_put_version(cd_status_store_t *store, const char *connector, int task,
+                                 cd_state_t state, const char *trace, const char *worker_id,
+                                 int64_t generation, const char *version)
+{
     pthread_mutex_lock(&store->lock);
     if (store->backed && (state == CD_STATE_FAILED || state == CD_STATE_UNASSIGNED)) {
         /* putSafe: CacheEntry.canWriteSafely */
@@ -188,11 +195,11 @@ void cd_status_store_put(cd_status_store_t *store, const char *connector, int ta
             return;
         }
     }
-    cd_status_set_locked(store, connector, task, state, trace, worker_id, generation, NULL);
+    cd_status_set_locked(store, connector, task, state, trace, worker_id, generation, version);
     pthread_mutex_unlock(&store->lock);
     if (store->backed && store->backend.write_status) {
-        cd_status_t st = {(char *)connector, task,       state, (char *)trace,
-                          (char *)worker_id, generation, NULL};
+        cd_status_t st = {(char *)connector, task,       state,          (char *)trace,
+                          (char *)worker_id, generation, (char *)version};
         store->backend.write_status(store->backend_opaque, &st);
     }
 }

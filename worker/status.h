@@ -61,6 +61,11 @@ void cd_status_store_destroy(cd_status_store_t *store);
 void cd_status_store_put(cd_status_store_t *store, const char *connector, int task,
                          cd_state_t state, const char *trace, const char *worker_id,
                          int64_t generation);
+/** @brief As cd_status_store_put, with the plugin version the status carries (Kafka 4.x
+ *  STATUS_SCHEMA "version"; NULL = null). */
+void cd_status_store_put_version(cd_status_store_t *store, const char *connector, int task,
+                                 cd_state_t state, const char *trace, const char *worker_id,
+                                 int64_t generation, const char *version);
 /** @brief Copies a status into @p out. @returns false if none. */
 bool cd_status_store_get(cd_status_store_t *store, const char *connector, int task,
                          cd_status_t *out);

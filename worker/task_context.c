@@ -5,6 +5,7 @@
  * (target state, stop) and report its status.
  */
 #include "worker_internal.h"
+#include "plugins.h"
 
 #include "util/properties.h"
 
@@ -97,8 +98,9 @@ void cd_task_settings_clear(cd_task_settings_t *s)
 void cd_worker_task_status(cd_worker_task_t *t, cd_state_t state, const char *trace)
 {
     if (t->s.status)
-        cd_status_store_put(t->s.status, t->s.connector, t->s.task_id, state, trace, t->s.worker_id,
-                            t->s.generation);
+        cd_status_store_put_version(t->s.status, t->s.connector, t->s.task_id, state, trace,
+                                    t->s.worker_id, t->s.generation,
+                                    cd_plugins_status_version(t->s.connector_config));
 }
 
 cd_target_state_t cd_worker_task_target(cd_worker_task_t *t, bool *stopping)

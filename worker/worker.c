@@ -59,10 +59,15 @@ static const char *worker_id(const cd_worker_t *w)
     return id ? id : "";
 }
 
+static worker_connector_t *find_connector(cd_worker_t *w, const char *name);
+
 static void connector_status(cd_worker_t *w, const char *name, cd_state_t state, const char *trace)
 {
-    if (w->status)
-        cd_status_store_put(w->status, name, -1, state, trace, worker_id(w), w->generation);
+    if (!w->status)
+        return;
+    const worker_connector_t *c = find_connector(w, name);
+    cd_status_store_put_version(w->status, name, -1, state, trace, worker_id(w), w->generation,
+                                c ? cd_plugins_status_version(c->config) : NULL);
 }
 
 static worker_connector_t *find_connector(cd_worker_t *w, const char *name)
@@ -464,8 +469,9 @@ int cd_worker_start_task(cd_worker_t *w, const char *connector, int task_id,
                  cls ? cls : "null");
         char *trace = cd_worker_trace(CD_CONNECT_EXCEPTION, errstr, NULL);
         if (w->status)
-            cd_status_store_put(w->status, connector, task_id, CD_STATE_FAILED, trace, worker_id(w),
-                                w->generation);
+            cd_status_store_put_version(w->status, connector, task_id, CD_STATE_FAILED, trace,
+                                        worker_id(w), w->generation,
+                                        cd_plugins_status_version(connector_config));
         free(trace);
         return -1;
     }
