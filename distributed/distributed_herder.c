@@ -232,7 +232,7 @@ static bool cd_dh_rebalance_needed(cd_distributed_herder_t *h, cd_herder_reply_t
     pthread_mutex_lock(&h->lock);
     bool needed = h->needs_reconfig_rebalance;
     pthread_mutex_unlock(&h->lock);
-    if (needed || cd_group_member_rejoin_needed(h->member)) {
+    if (needed) {
         cd_herder_reply_redirect(r, CD_HERDER_REDIRECT_REBALANCE_NEEDED, NULL,
                                  CD_DH_REBALANCE_MESSAGE);
         return true;
@@ -1255,8 +1255,6 @@ static void cd_dh_put_config(cd_distributed_herder_t *h, const char *name,
     }
     if (cd_herder_validate(config, r) != 0)
         return;
-    if (cd_dh_rebalance_needed(h, r))
-        return;
     if (!cd_dh_is_leader(h)) {
         cd_dh_not_leader(h, r, "Only the leader can set connector configs.");
         return;
@@ -1302,8 +1300,6 @@ static void cd_dh_patch_config(cd_distributed_herder_t *h, const char *name, con
 
 static void cd_dh_delete(cd_distributed_herder_t *h, const char *name, cd_herder_reply_t *r)
 {
-    if (cd_dh_rebalance_needed(h, r))
-        return;
     if (!cd_dh_is_leader(h)) {
         cd_dh_not_leader(h, r, "Only the leader can delete connector configs.");
         return;
@@ -1447,6 +1443,8 @@ static void cd_dh_offsets(cd_distributed_herder_t *h, int op, const char *name, 
         return;
     }
     if (op != CD_OP_OFFSETS) {
+        if (cd_dh_rebalance_needed(h, r))
+            return;
         if (!cd_dh_is_leader(h)) {
             cd_dh_not_leader(h, r,
                              "Only the leader can process external offsets modification requests");
@@ -1771,6 +1769,12 @@ static void *cd_dh_thread_main(void *arg)
         if (h->rebalance_resolved)
             cd_dh_run_reconfigs(h);
 
+        /* tick(): a pending rebalance runs before queued requests are served, so they see
+         * its outcome instead of a RebalanceNeededException. */
+        bool can_join =
+            cd_dh_now_ms() >= h->join_not_before_ms && cd_dh_now_ms() >= fatal_backoff_ms;
+        if (can_join && cd_group_member_rejoin_needed(h->member))
+            continue;
         int64_t wait = cd_group_member_rejoin_needed(h->member) ? 0 : cd_dh_next_deadline(h, now);
         cd_herder_call_t *call = cd_herder_queue_take(h->base.queue, wait);
         while (call) {

@@ -238,7 +238,10 @@ static rd_kafka_t *kl_client(rd_kafka_type_t type, const cd_worker_config_t *wc,
             kl_set(conf, "enable.auto.commit", "false", errstr, errstr_size) < 0 ||
             kl_set(conf, "enable.auto.offset.store", "false", errstr, errstr_size) < 0 ||
             kl_set(conf, "auto.offset.reset", "earliest", errstr, errstr_size) < 0 ||
-            kl_set(conf, "enable.partition.eof", "true", errstr, errstr_size) < 0)
+            kl_set(conf, "enable.partition.eof", "true", errstr, errstr_size) < 0 ||
+            /* The log is read to its end while herders wait: a fetch parked at the
+             * broker must not add librdkafka's 500 ms default to every round trip. */
+            kl_set(conf, "fetch.wait.max.ms", "100", errstr, errstr_size) < 0)
             goto fail;
     }
     char rderr[512];
