@@ -11,13 +11,17 @@ scheduled.rebalance.max.delay.ms=2000 -- the delay only applies to *lost* work, 
   fresh RSS        VmRSS of each worker (process and its descendants) 3 s after it is ready
   first RUNNING    seconds from the first POST until all 30 connectors and their 30 tasks
                    (30 FileStreamSource connectors, tasks.max=1, each reading its own 100-line
-                   file into its own topic) are RUNNING on the 2 workers
+                   file into its own topic) are RUNNING on the 2 workers; the POSTs go to
+                   worker 1 back to back (the next once the previous answered 201; 409/5xx
+                   answers retried every 50 ms), their median latency is reported too
   RSS before       VmRSS of workers 1 and 2, all 60 units running, files read, settled 3 s
   join -> spread   seconds from exec of worker 3 until every connector and task is RUNNING
                    again and worker 3 runs at least one connector and one task
   join -> balanced seconds from exec of worker 3 until all RUNNING and each worker runs 10
                    connectors and 10 tasks (what both assignors aim for)
-                   (both polled every 50 ms on GET /connectors?expand=status of worker 1)
+                   (both polled every 50 ms on GET /connectors?expand=status of worker 1);
+                   also reported from worker 3's readiness (REST up), which excludes the
+                   JVM's start-up
   rounds           rebalance rounds for the join: highest "Joined group at generation N" in
                    the three worker logs 5 s after balance, minus the highest before worker 3
                    started (both implementations log that line)
@@ -33,6 +37,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -50,7 +55,7 @@ from harness.peers import (  # noqa: E402
     make_work_dir,
     wait_until,
 )
-from dist_util import file_source_config, rest  # noqa: E402
+from dist_util import file_source_config  # noqa: E402
 
 CONNECTORS = 30
 WORKERS_AFTER = 3
@@ -134,6 +139,26 @@ def placement(body: dict, names: list[str]) -> dict | None:
     return counts
 
 
+def post_connector(url: str, name: str, config: dict, timeout: float = 120.0) -> list:
+    """POST /connectors, retried every 50 ms while the cluster refuses (409 rebalancing, 5xx
+    no leader yet); returns every status code answered, the 201 last."""
+    answers: list = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status, body = http_json("POST", f"{url}/connectors", {"name": name, "config": config},
+                                     timeout=30.0)
+        except OSError as error:
+            status, body = "error", str(error)
+        answers.append(status)
+        if status == 201:
+            return answers
+        if status not in (409, 500, 503, "error"):
+            raise RuntimeError(f"create {name}: {status} {body}")
+        time.sleep(POLL_S)
+    raise RuntimeError(f"create {name}: no 201 within {timeout:.0f} s; answers {answers}")
+
+
 def start_worker(kind: str, work_dir: Path, bootstrap: str, build_dir: Path, group: str,
                  index: int):
     name = f"{kind}-w{index}"
@@ -161,16 +186,25 @@ def bench_kind(kind: str, work_dir: Path, bootstrap: str, build_dir: Path,
 
         url = workers[0].url
         names = []
+        post_seconds: list[float] = []
+        retried = 0
+        refusals: dict[str, int] = {}
         started = time.monotonic()
         for index in range(CONNECTORS):
             data = work_dir / f"{kind}-input-{index}.txt"
             data.write_text("".join(f"{kind} {index} line {n}\n" for n in range(100)))
             name = f"src-{index:02d}"
-            rest("POST", f"{url}/connectors",
-                 {"name": name, "config": file_source_config(data, f"{group}-t{index:02d}")},
-                 ok=(201,), timeout=120.0, process=workers[0].process)
+            posted = time.monotonic()
+            answers = post_connector(url, name, file_source_config(data, f"{group}-t{index:02d}"))
+            post_seconds.append(time.monotonic() - posted)
+            retried += len(answers) - 1
+            for code in answers[:-1]:
+                refusals[str(code)] = refusals.get(str(code), 0) + 1
             names.append(name)
         result["post_30_s"] = time.monotonic() - started
+        result["post_median_s"] = statistics.median(post_seconds)
+        result["post_max_s"] = max(post_seconds)
+        result["post_refusals"] = refusals
         wait_until(lambda: (lambda b: b is not None and placement(b, names) is not None)(
                        cluster_status(url)),
                    what=f"{kind}: {CONNECTORS} connectors RUNNING", timeout=timeout,
@@ -179,7 +213,8 @@ def bench_kind(kind: str, work_dir: Path, bootstrap: str, build_dir: Path,
         before = placement(cluster_status(url), names)
         result["placement_before"] = before
         log(f"{kind}: all RUNNING {result['first_running_s']:.2f} s after the first POST "
-            f"(POSTs took {result['post_30_s']:.2f} s), placement {before}")
+            f"(POSTs took {result['post_30_s']:.2f} s, median {result['post_median_s']:.3f} s, "
+            f"retried answers {refusals}), placement {before}")
         time.sleep(3)
         result["rss_before_mib"] = [rss_mib(w.process.pid) for w in workers]
         generation_before = max_generation(workers)
@@ -214,6 +249,8 @@ def bench_kind(kind: str, work_dir: Path, bootstrap: str, build_dir: Path,
         result["placement_after"] = last
         result["join_spread_s"] = spread_at - joined if spread_at else None
         result["join_balanced_s"] = balanced_at - joined if balanced_at else None
+        result["ready_balanced_s"] = (balanced_at - joined - result["third_ready_s"]
+                                      if balanced_at else None)
         if balanced_at is None:
             log(f"{kind}: NOT balanced within {timeout:.0f} s; last placement {last}")
         else:
@@ -251,11 +288,13 @@ def table(results: dict) -> str:
         ("2 workers up: exec w1 → w2 ready (s)", lambda r: r.get("cluster_up_s"), "{:.2f}"),
         ("30 connectors + 30 tasks RUNNING on 2 workers, from first POST (s)",
          lambda r: r.get("first_running_s"), "{:.2f}"),
+        ("POST /connectors, median of 30 (s)", lambda r: r.get("post_median_s"), "{:.3f}"),
         ("Third worker: exec → ready (s)", lambda r: r.get("third_ready_s"), "{:.2f}"),
         ("Join: exec w3 → all RUNNING, w3 has work (s)", lambda r: r.get("join_spread_s"),
          "{:.2f}"),
         ("Join: exec w3 → all RUNNING, 10+10 per worker (s)",
          lambda r: r.get("join_balanced_s"), "{:.2f}"),
+        ("Join: w3 ready → balanced (s)", lambda r: r.get("ready_balanced_s"), "{:.2f}"),
         ("Rebalance rounds for the join (generations)", lambda r: r.get("rounds"), "{:d}"),
         ("RSS fresh, per worker (MiB)", lambda r: r.get("fresh_rss_mib"), None),
         ("RSS before join, 15+15 each, per worker (MiB)", lambda r: r.get("rss_before_mib"),
