@@ -301,7 +301,7 @@ static void test_golden_against_java(void **state)
     (void)state;
     cd_config_set_class_resolver(known_class);
     for (char *line = strtok_r(cases, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *fields[16];
+        char *fields[16] = {0};
         size_t n = 0;
         char *p = line;
         if (line[0] == '#')

@@ -201,7 +201,7 @@ static void test_golden_cases(void **state)
     if (!f)
         fail_msg("cannot read %s (set CONNECTD_SOURCE_DIR)", path);
     while (fgets(line, sizeof(line), f)) {
-        char *fields[5], got[512];
+        char *fields[5] = {0}, got[512];
         size_t n = 0;
         line[strcspn(line, "\n")] = '\0';
         /* Split on tabs by hand: fields may be empty-valued ("bytes:"). */
