@@ -694,18 +694,26 @@ void cd_config_store_apply(cd_config_store_t *s, const uint8_t *key, size_t key_
     cd_json_doc_t *doc = NULL;
     if (value) {
         char err[512];
+        /* Java's message, then which record it was: an operator must be able to find a
+         * foreign record in the config topic. */
         if (value_len > CD_CONFIG_MAX_VALUE_SIZE) {
+            char *bad = key ? decode_key(key, key_len) : NULL;
             LOGE("Failed to convert config data to Kafka Connect format: record value of %zu "
-                 "bytes exceeds the limit of %zu bytes",
-                 value_len, CD_CONFIG_MAX_VALUE_SIZE);
-            return;
+                 "bytes exceeds the limit of %zu bytes (record key '%s' at offset %lld, "
+                 "skipped)",
+                 value_len, CD_CONFIG_MAX_VALUE_SIZE, bad ? bad : "null", (long long)offset);
+            free(bad);
+            return; /* like Java: the offset is not advanced */
         }
         doc = cd_json_parse(value, value_len, &root, err, sizeof(err));
         if (!doc) {
+            char *bad = key ? decode_key(key, key_len) : NULL;
             LOGE("Failed to convert config data to Kafka Connect format: "
-                 "org.apache.kafka.connect.errors.DataException: %s%s",
-                 CD_JSON_READ_SERIALIZATION_ERROR, err);
-            return;
+                 "org.apache.kafka.connect.errors.DataException: %s%s (record key '%s' at "
+                 "offset %lld, skipped)",
+                 CD_JSON_READ_SERIALIZATION_ERROR, err, bad ? bad : "null", (long long)offset);
+            free(bad);
+            return; /* like Java: the offset is not advanced */
         }
         if (root && root->type == CD_JSON_NULL)
             root = NULL;

@@ -19,6 +19,7 @@
 #include "offset_store.h"
 #include "plugins.h"
 #include "standalone_herder.h"
+#include "worker.h"
 #include "worker_config.h"
 
 #include <connectd/version.h>
@@ -220,6 +221,15 @@ static int cd_run_distributed(const char *path)
 
     if (cd_boot(CD_WORKER_DISTRIBUTED, path, &signals, &props, &wc, &rest) != 0)
         goto done;
+    /* ConnectDistributed looks the cluster id up before anything touches a topic: an
+     * unreachable broker or wrong credentials fail start-up with that message. */
+    {
+        char *cluster_id = cd_worker_lookup_kafka_cluster_id(
+            cd_config_originals(cd_worker_config_values(wc)), errstr, sizeof(errstr));
+        if (!cluster_id)
+            goto fail;
+        free(cluster_id);
+    }
     offsets = cd_kafka_offset_store_open(wc, errstr, sizeof(errstr));
     if (!offsets)
         goto fail;

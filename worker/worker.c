@@ -17,6 +17,9 @@
 #include <librdkafka/rdkafka.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,31 +93,108 @@ static int64_t config_long(const cd_config_t *cfg, const char *key, int64_t dflt
 /* worker                                                              */
 /* ------------------------------------------------------------------ */
 
-/* ConnectUtils.lookupKafkaClusterId with a librdkafka handle. */
-static char *lookup_cluster_id(const cd_properties_t *props, int timeout_ms, char *errstr,
-                               size_t errstr_size)
+/* What the lookup's error callback saw: a fatal or authentication error ends the wait
+ * at once (Java's Admin fails describeCluster with the SaslAuthenticationException). */
+typedef struct {
+    pthread_mutex_t lock;
+    bool fatal;
+    char last[512];
+} cd_cluster_lookup_t;
+
+static void lookup_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+    (void)rk;
+    cd_cluster_lookup_t *l = opaque;
+    pthread_mutex_lock(&l->lock);
+    /* The first fatal error is the cause; "all brokers down" only repeats it. */
+    if (!l->fatal && (err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || !l->last[0]))
+        snprintf(l->last, sizeof(l->last), "%s", reason ? reason : rd_kafka_err2str(err));
+    if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__FATAL ||
+        err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED ||
+        err == RD_KAFKA_RESP_ERR__INVALID_ARG || err == RD_KAFKA_RESP_ERR__SSL)
+        l->fatal = true;
+    pthread_mutex_unlock(&l->lock);
+}
+
+static int64_t lookup_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ConnectUtils.lookupKafkaClusterId: Java's Admin.describeCluster waits up to
+ * default.api.timeout.ms (60 s) and fails at once on an authentication error. */
+char *cd_worker_lookup_kafka_cluster_id(const cd_properties_t *props, char *errstr,
+                                        size_t errstr_size)
 {
     char err[512];
+    int64_t timeout_ms = 60000;
+    const char *t = props ? cd_properties_get(props, "default.api.timeout.ms") : NULL;
+    if (t) {
+        char *endp = NULL;
+        long long v = strtoll(t, &endp, 10);
+        if (endp && *endp == '\0' && v > 0 && v <= INT32_MAX)
+            timeout_ms = v;
+    }
+    cd_cluster_lookup_t l = {.fatal = false};
+    pthread_mutex_init(&l.lock, NULL);
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (cd_kafka_conf_apply_java(conf, props, errstr, errstr_size) < 0) {
         rd_kafka_conf_destroy(conf);
+        pthread_mutex_destroy(&l.lock);
         return NULL;
     }
+    rd_kafka_conf_set_error_cb(conf, lookup_error_cb);
+    rd_kafka_conf_set_opaque(conf, &l);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
     if (!rk) {
         rd_kafka_conf_destroy(conf);
+        pthread_mutex_destroy(&l.lock);
         snprintf(errstr, errstr_size, "Failed to create the admin client: %s", err);
         return NULL;
     }
-    char *id = rd_kafka_clusterid(rk, timeout_ms);
-    char *out = id ? strdup(id) : NULL;
-    if (id)
-        rd_kafka_mem_free(rk, id);
+    char *out = NULL;
+    int64_t deadline = lookup_now_ms() + timeout_ms;
+    bool fatal = false;
+    for (;;) {
+        int64_t left = deadline - lookup_now_ms();
+        if (left <= 0)
+            break;
+        char *id = rd_kafka_clusterid(rk, (int)(left < 200 ? left : 200));
+        if (id) {
+            out = strdup(id);
+            rd_kafka_mem_free(rk, id);
+            break;
+        }
+        rd_kafka_poll(rk, 0); /* error callbacks */
+        pthread_mutex_lock(&l.lock);
+        fatal = l.fatal;
+        pthread_mutex_unlock(&l.lock);
+        if (fatal)
+            break;
+    }
     rd_kafka_destroy(rk);
-    if (!out)
-        snprintf(errstr, errstr_size,
-                 "Failed to connect to and describe Kafka cluster. Check worker's broker "
-                 "connection and security properties.");
+    if (!out) {
+        if (fatal)
+            snprintf(errstr, errstr_size,
+                     "Failed to connect to and describe Kafka cluster. Check worker's broker "
+                     "connection and security properties. Caused by: %s",
+                     l.last);
+        else if (l.last[0])
+            snprintf(errstr, errstr_size,
+                     "Failed to connect to and describe Kafka cluster. Check worker's broker "
+                     "connection and security properties. Caused by: Timed out waiting for a "
+                     "node assignment after %lld ms (last error: %s)",
+                     (long long)timeout_ms, l.last);
+        else
+            snprintf(errstr, errstr_size,
+                     "Failed to connect to and describe Kafka cluster. Check worker's broker "
+                     "connection and security properties. Caused by: Timed out waiting for a "
+                     "node assignment after %lld ms",
+                     (long long)timeout_ms);
+    }
+    pthread_mutex_destroy(&l.lock);
     return out;
 }
 
@@ -145,8 +225,7 @@ cd_worker_t *cd_worker_new(const cd_worker_config_t *wc, cd_offset_store_t *offs
     w->graceful_timeout_ms = config_long(cfg, "task.shutdown.graceful.timeout.ms", 5000);
     const cd_config_value_t *tce = cfg ? cd_config_get(cfg, "topic.creation.enable") : NULL;
     w->topic_creation_enable = tce ? tce->b : true;
-    int64_t request_timeout = config_long(cfg, "request.timeout.ms", 40000);
-    w->cluster_id = lookup_cluster_id(w->worker_props, (int)request_timeout, errstr, errstr_size);
+    w->cluster_id = cd_worker_lookup_kafka_cluster_id(w->worker_props, errstr, errstr_size);
     if (!w->cluster_id)
         goto fail;
     cd_log_info(LOGGER, "Kafka cluster ID: %s", w->cluster_id);

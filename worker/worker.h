@@ -36,6 +36,12 @@ cd_worker_t *cd_worker_new(const cd_worker_config_t *wc, cd_offset_store_t *offs
 void cd_worker_destroy(cd_worker_t *w);
 
 const char *cd_worker_kafka_cluster_id(const cd_worker_t *w);
+/** @brief ConnectUtils.lookupKafkaClusterId: the cluster id through a client built from the
+ *  worker properties @p props, waiting at most default.api.timeout.ms (60000) and failing at
+ *  once on an authentication error. @returns a malloc'd id, or NULL with Java's message
+ *  ("Failed to connect to and describe Kafka cluster. ...") and the cause in @p errstr. */
+char *cd_worker_lookup_kafka_cluster_id(const cd_properties_t *props, char *errstr,
+                                        size_t errstr_size);
 /** @brief The herder's generation, written into the status records of connectors and
  *  tasks started from now on (0 until set; standalone keeps 0). */
 void cd_worker_set_generation(cd_worker_t *w, int64_t generation);

@@ -366,6 +366,10 @@ class KafkaBroker(Peer):
     external: bool = False
     controller_port: int = 0
     argv: list = field(default_factory=list)
+    # With start(sasl=True): a SASL_PLAINTEXT listener (PLAIN and SCRAM-SHA-256) beside the
+    # PLAINTEXT one, and the users it accepts ({name: password}, the same for both mechanisms).
+    sasl_bootstrap: str = ""
+    sasl_users: dict = field(default_factory=dict)
 
     def restart(self, timeout: float = 90.0) -> None:
         """Stops the broker (SIGTERM) and starts it again on the same ports and data."""
@@ -396,7 +400,13 @@ class KafkaBroker(Peer):
         node_id: int = 1,
         extra_properties: Optional[Mapping[str, object]] = None,
         timeout: float = 90.0,
+        sasl: bool = False,
+        sasl_users: Optional[Mapping[str, str]] = None,
     ) -> "KafkaBroker":
+        """sasl=True adds a SASL_PLAINTEXT listener (`sasl_bootstrap`) that accepts PLAIN and
+        SCRAM-SHA-256 for `sasl_users` (default alice/alice-secret); the PLAINTEXT listener
+        (`bootstrap`, inter-broker) stays as it is. SCRAM credentials are written into the
+        metadata at format time (StorageTool --add-scram)."""
         version = version or kafka_version()
         lib = kafka_lib_dir(version)
         work_dir = Path(work_dir or make_work_dir()) / "kafka"
@@ -428,6 +438,23 @@ class KafkaBroker(Peer):
             "log.segment.bytes": 16777216,
             "log.cleaner.backoff.ms": 1000,
         }
+        users = dict(sasl_users or {"alice": "alice-secret"}) if sasl else {}
+        sasl_bootstrap = ""
+        scram_args: list[str] = []
+        if sasl:
+            sasl_bootstrap = f"{LOOPBACK}:{free_port()}"
+            props["listeners"] += f",SASL_PLAINTEXT://{sasl_bootstrap}"
+            props["advertised.listeners"] += f",SASL_PLAINTEXT://{sasl_bootstrap}"
+            props["listener.security.protocol.map"] += ",SASL_PLAINTEXT:SASL_PLAINTEXT"
+            props["sasl.enabled.mechanisms"] = "PLAIN,SCRAM-SHA-256"
+            plain_users = " ".join(f'user_{u}="{pw}"' for u, pw in users.items())
+            props["listener.name.sasl_plaintext.plain.sasl.jaas.config"] = (
+                "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                f"{plain_users};")
+            props["listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config"] = (
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;")
+            for u, pw in users.items():
+                scram_args += ["--add-scram", f"SCRAM-SHA-256=[name={u},password={pw}]"]
         props.update(extra_properties or {})
         server_properties = write_properties(work_dir / "server.properties", props)
 
@@ -440,7 +467,7 @@ class KafkaBroker(Peer):
         cluster_id = kafka_cluster_id()
         fmt = subprocess.run(
             [*java, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", server_properties,
-             "--ignore-formatted"],
+             "--ignore-formatted", *scram_args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120,
         )
         with open(log_path, "ab") as log:
@@ -453,7 +480,7 @@ class KafkaBroker(Peer):
         process = PeerProcess.spawn("kafka", argv, log_path)
         broker = cls(name=f"kafka {version}", process=process, work_dir=work_dir, bootstrap=bootstrap,
                      node_id=node_id, version=version, controller_port=controller_port,
-                     argv=[str(a) for a in argv])
+                     argv=[str(a) for a in argv], sasl_bootstrap=sasl_bootstrap, sasl_users=users)
         try:
             wait_for_kafka_metadata(bootstrap, node_id, timeout=timeout, process=process)
         except BaseException:
