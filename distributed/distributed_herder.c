@@ -1178,6 +1178,12 @@ static void cd_dh_process_config_updates(cd_distributed_herder_t *h)
             cd_dh_stop_work(h, &stop);
             for (size_t i = 0; i < stop.count; i++)
                 cd_work_list_add(&h->tasks_to_restart, stop.items[i].connector, stop.items[i].task);
+            /* Stopped tasks only start again after a rebalance: when the update was seen
+             * after the rebalance its flag asked for (the snapshot already held the new task
+             * configs), nothing would restart them - ask for one more. */
+            pthread_mutex_lock(&h->lock);
+            h->needs_reconfig_rebalance = true;
+            pthread_mutex_unlock(&h->lock);
         }
         cd_work_list_clear(&stop);
     }

@@ -47,7 +47,9 @@ and wait may name the worker it goes to with `worker`:
                 "all" (the condition must hold on every worker: status comes from the status
                 topic, each worker reads it on its own).
 
-Wait keys: `until` is a named condition (see CONDITIONS) or a callable on the parsed JSON body;
+Wait keys: `until` is a named condition (see CONDITIONS) or a callable on the parsed JSON body,
+or `until_status` a status code the answer must have (e.g. 404 once a deletion has reached the
+status topic as read by every worker);
 `timeout` (s, default 30). Waits poll with a deadline and are not compared.
 
 Placeholders, substituted in paths, bodies and raw bodies (different values on each side, so
@@ -390,13 +392,16 @@ def run_scenario(scenario: dict, worker_url, side: str, base_dir: Path,
 
 def _wait(step: dict, run: Run, worker_url: str, scenario_id: str, index: int) -> None:
     method, path = step["wait"].split(" ", 1)
-    until = step["until"]
+    until = step.get("until", step.get("until_status"))
     check = CONDITIONS[until] if isinstance(until, str) else until
     deadline = time.monotonic() + step.get("timeout", DEFAULT_WAIT)
     last: Optional[Answer] = None
     while True:
         last = http_call(_url(worker_url, run.fill(path)), method, timeout=10)
-        if last.status < 300 and check(last.body):
+        if "until_status" in step:
+            if last.status == step["until_status"]:
+                return
+        elif last.status < 300 and check(last.body):
             return
         if time.monotonic() >= deadline:
             raise ScenarioError(f"{scenario_id} step #{index}: {until!r} not reached on "
