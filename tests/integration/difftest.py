@@ -39,8 +39,10 @@ Cluster runs (run_scenario with a list of worker URLs and the leader's index): e
 and wait may name the worker it goes to with `worker`:
   worker        an index into the list, "leader", "follower" / "follower2" (the first / second
                 worker that is not the leader), "all" (the call goes to every worker in list
-                order and the answer compared is the sorted list of the normalised answers, so
-                which worker is the leader does not matter), or {"not_owner_of": "connector" |
+                order and the answer compared is the leader's answer and the sorted list of the
+                followers' answers, so which worker is the leader does not matter; with
+                `any_order` the leader is not set apart either: for answers that depend on
+                which worker runs the work, e.g. a restart with ?forward=false), or {"not_owner_of": "connector" |
                 TASK_ID, "of": NAME} (a worker that neither runs that connector / task, per the
                 status on worker 0, nor is the leader when another choice exists: the request
                 is forwarded to the leader and then to the owner); default 0. Waits default to
@@ -365,8 +367,14 @@ def run_scenario(scenario: dict, worker_url, side: str, base_dir: Path,
                 answers.append((target, answer, normalise_answer(step, answer, run, urls)))
             if step.get("worker") == "all":
                 # leader first, then the followers: the set of answers, not who said what
+                # (with any_order, the leader's answer is not set apart either)
                 ordered = sorted(answers, key=lambda a: a[0] != leader)
-                statuses = [ordered[0][1].status] + sorted(a[1].status for a in ordered[1:])
+                if step.get("any_order"):
+                    ordered = [(0, None, {"any_order": True})] + sorted(
+                        answers, key=lambda a: (a[1].status,
+                                                json.dumps(a[2], sort_keys=True)))
+                statuses = ([ordered[0][1].status] if ordered[0][1] else []) + sorted(
+                    a[1].status for a in ordered[1:])
                 normalised = {"all": [ordered[0][2]] + sorted(
                     (a[2] for a in ordered[1:]), key=lambda n: json.dumps(n, sort_keys=True))}
                 status_for_divergence = statuses
