@@ -1269,8 +1269,8 @@ static void cd_dh_put_config(cd_distributed_herder_t *h, const char *name,
     }
     if (cd_herder_validate(config, r) != 0)
         return;
-    if (cd_dh_rebalance_needed(h, r))
-        return;
+    /* putConnectorConfig / deleteConnectorConfig: no checkRebalanceNeeded (a write on the
+     * leader is fine while a rebalance is pending; a follower answers NotLeader). */
     if (!cd_dh_is_leader(h)) {
         cd_dh_not_leader(h, r, "Only the leader can set connector configs.");
         return;
@@ -1316,8 +1316,6 @@ static void cd_dh_patch_config(cd_distributed_herder_t *h, const char *name, con
 
 static void cd_dh_delete(cd_distributed_herder_t *h, const char *name, cd_herder_reply_t *r)
 {
-    if (cd_dh_rebalance_needed(h, r))
-        return;
     if (!cd_dh_is_leader(h)) {
         cd_dh_not_leader(h, r, "Only the leader can delete connector configs.");
         return;
