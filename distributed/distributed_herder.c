@@ -1155,12 +1155,20 @@ static void cd_dh_process_config_updates(cd_distributed_herder_t *h)
     for (size_t i = 0; i < targets.count; i++) {
         const char *name = targets.names[i];
         const cd_cluster_connector_t *c = cd_dh_connector(h, name);
-        if (!c || !cd_work_list_contains(&h->running, name, -1))
+        if (!c)
+            continue;
+        /* processTargetStateChanges: the worker gets the state whether it runs the
+         * connector or only some of its tasks (a task on a worker without its connector
+         * must pause too); only the connector's owner reconfigures. */
+        bool runs_connector = cd_work_list_contains(&h->running, name, -1), runs_any = false;
+        for (size_t k = 0; k < h->running.count && !runs_any; k++)
+            runs_any = strcmp(h->running.items[k].connector, name) == 0;
+        if (!runs_any)
             continue;
         cd_log_info(CD_DH_LOGGER, "Handling target state change of connector %s to %s", name,
                     cd_target_state_name(c->target));
         cd_worker_set_target_state(h->worker, name, c->target);
-        if (c->target == CD_TARGET_STARTED)
+        if (c->target == CD_TARGET_STARTED && runs_connector)
             cd_dh_schedule_reconfig(h, name, 0);
     }
     if (tasks.count > 0 && h->protocol != CD_CONNECT_PROTOCOL_EAGER) {

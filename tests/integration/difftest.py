@@ -35,7 +35,23 @@ or a topic creation (through Kafka's admin API, waiting until the broker lists i
 
     {"create_topic": "{topic}", "partitions": 1}
 
-Wait keys: `until` is a named condition (see CONDITIONS) or a callable on the parsed JSON body;
+Cluster runs (run_scenario with a list of worker URLs and the leader's index): every call
+and wait may name the worker it goes to with `worker`:
+  worker        an index into the list, "leader", "follower" / "follower2" (the first / second
+                worker that is not the leader), "all" (the call goes to every worker in list
+                order and the answer compared is the leader's answer and the sorted list of the
+                followers' answers, so which worker is the leader does not matter; with
+                `any_order` the leader is not set apart either: for answers that depend on
+                which worker runs the work, e.g. a restart with ?forward=false), or {"not_owner_of": "connector" |
+                TASK_ID, "of": NAME} (a worker that neither runs that connector / task, per the
+                status on worker 0, nor is the leader when another choice exists: the request
+                is forwarded to the leader and then to the owner); default 0. Waits default to
+                "all" (the condition must hold on every worker: status comes from the status
+                topic, each worker reads it on its own).
+
+Wait keys: `until` is a named condition (see CONDITIONS) or a callable on the parsed JSON body,
+or `until_status` a status code the answer must have (e.g. 404 once a deletion has reached the
+status topic as read by every worker);
 `timeout` (s, default 30). Waits poll with a deadline and are not compared.
 
 Placeholders, substituted in paths, bodies and raw bodies (different values on each side, so
@@ -209,15 +225,16 @@ JACKSON_TAIL = re.compile(r"(\n at \[Source: .*|\s*\(through reference chain: .*
 PLUGIN_LIST_TAIL = re.compile(r", available connectors are: .*$", re.S)
 
 
-def _normalise_text(text: str, run: Run, worker_url: str) -> str:
+def _normalise_text(text: str, run: Run, worker_url) -> str:
     text = text.replace(str(run.dir), "<dir>").replace(run.token, "<run>")
-    host_port = worker_url.split("://", 1)[1]
-    port = host_port.rsplit(":", 1)[1]
-    text = text.replace(host_port, "<worker>").replace(f"localhost:{port}", "<worker>")
+    for url in ([worker_url] if isinstance(worker_url, str) else worker_url):
+        host_port = url.split("://", 1)[1]
+        port = host_port.rsplit(":", 1)[1]
+        text = text.replace(host_port, "<worker>").replace(f"localhost:{port}", "<worker>")
     return text
 
 
-def _normalise(value: Any, run: Run, worker_url: str) -> Any:
+def _normalise(value: Any, run: Run, worker_url) -> Any:
     if isinstance(value, str):
         return _normalise_text(value, run, worker_url)
     if isinstance(value, (list, tuple)):
@@ -237,7 +254,7 @@ def _normalise(value: Any, run: Run, worker_url: str) -> Any:
     return value
 
 
-def normalise_answer(step: dict, answer: Answer, run: Run, worker_url: str) -> dict:
+def normalise_answer(step: dict, answer: Answer, run: Run, worker_url) -> dict:
     method, path = step["call"].split(" ", 1)
     compare = step.get("compare", "full")
     result: dict = {"status": answer.status}
@@ -282,59 +299,122 @@ def _url(worker_url: str, path: str) -> str:
     return worker_url + path
 
 
-def run_scenario(scenario: dict, worker_url: str, side: str, base_dir: Path,
-                 check_expect: bool = True, bootstrap: Optional[str] = None) -> list[dict]:
-    """Runs the steps on one worker; returns the normalised answers of the calls.
+def _pick_workers(step: dict, urls: list[str], leader: int, run: Run, default) -> list[int]:
+    """Indices of the workers a cluster step goes to (see `worker` in the module doc)."""
+    target = step.get("worker", default)
+    followers = [i for i in range(len(urls)) if i != leader]
+    if target == "all":
+        return list(range(len(urls)))
+    if target == "leader":
+        return [leader]
+    if target == "follower":
+        return [followers[0]]
+    if target == "follower2":
+        return [followers[1]]
+    if isinstance(target, dict):
+        name = run.fill(target.get("of", "{name}"))
+        answer = http_call(f"{urls[0]}/connectors/{urllib.parse.quote(name, safe='')}/status",
+                           "GET", timeout=10)
+        body = answer.body if isinstance(answer.body, dict) else {}
+        which = target["not_owner_of"]
+        if which == "connector":
+            owner = body.get("connector", {}).get("worker_id")
+        else:
+            owner = next((t.get("worker_id") for t in body.get("tasks", [])
+                          if t.get("id") == which), None)
+        if owner is None:
+            raise ScenarioError(f"no owner of {which} of {name} in {answer.body!r}")
+        candidates = [i for i in followers if not urls[i].endswith("/" + owner)]
+        if not candidates:
+            candidates = [i for i in range(len(urls)) if not urls[i].endswith("/" + owner)]
+        return [candidates[0]]
+    return [int(target)]
+
+
+def run_scenario(scenario: dict, worker_url, side: str, base_dir: Path,
+                 check_expect: bool = True, bootstrap: Optional[str] = None,
+                 leader: int = 0) -> list[dict]:
+    """Runs the steps on one worker (a URL) or a cluster (a list of URLs, `leader` the index
+    of its leader); returns the normalised answers of the calls.
 
     With check_expect, a status differing from a step's `expect` raises ScenarioError (the
-    scenario, not the worker under test, is then wrong - used on the Java side).
+    scenario, not the worker under test, is then wrong - used on the Java side). For a step
+    sent to "all" workers `expect` is the list of statuses: the leader's, then the followers'
+    sorted.
     """
+    urls = [worker_url] if isinstance(worker_url, str) else list(worker_url)
     run = Run.create(side, base_dir, scenario["id"])
     results: list[dict] = []
     try:
         for index, step in enumerate(scenario["steps"]):
             if "wait" in step:
-                _wait(step, run, worker_url, scenario["id"], index)
+                for target in _pick_workers(step, urls, leader, run, "all"):
+                    _wait(step, run, urls[target], scenario["id"], index)
                 continue
             if "create_topic" in step:
                 create_topic(bootstrap, run.fill(step["create_topic"]), step.get("partitions", 1))
                 continue
             method, path = step["call"].split(" ", 1)
             raw = step.get("raw")
-            answer = http_call(_url(worker_url, run.fill(path)), method,
-                               body=run.fill(step["body"]) if "body" in step else NOBODY,
-                               raw=run.fill(raw) if raw is not None else None,
-                               content_type=step.get("content_type", "application/json"),
-                               extra_headers=run.fill(step.get("headers") or {}))
-            normalised = normalise_answer(step, answer, run, worker_url)
+            targets = _pick_workers(step, urls, leader, run, 0)
+            answers = []
+            for target in targets:
+                answer = http_call(_url(urls[target], run.fill(path)), method,
+                                   body=run.fill(step["body"]) if "body" in step else NOBODY,
+                                   raw=run.fill(raw) if raw is not None else None,
+                                   content_type=step.get("content_type", "application/json"),
+                                   extra_headers=run.fill(step.get("headers") or {}))
+                answers.append((target, answer, normalise_answer(step, answer, run, urls)))
+            if step.get("worker") == "all":
+                # leader first, then the followers: the set of answers, not who said what
+                # (with any_order, the leader's answer is not set apart either)
+                ordered = sorted(answers, key=lambda a: a[0] != leader)
+                if step.get("any_order"):
+                    ordered = [(0, None, {"any_order": True})] + sorted(
+                        answers, key=lambda a: (a[1].status,
+                                                json.dumps(a[2], sort_keys=True)))
+                statuses = ([ordered[0][1].status] if ordered[0][1] else []) + sorted(
+                    a[1].status for a in ordered[1:])
+                normalised = {"all": [ordered[0][2]] + sorted(
+                    (a[2] for a in ordered[1:]), key=lambda n: json.dumps(n, sort_keys=True))}
+                status_for_divergence = statuses
+            else:
+                normalised = answers[0][2]
+                statuses = answers[0][1].status
+                status_for_divergence = statuses
             divergence = step.get("divergence")
-            if divergence and (side == "java" or answer.status == divergence["connectd"]):
+            if divergence and (side == "java" or status_for_divergence == divergence["connectd"]):
                 normalised = {"divergence": divergence["why"]}
             normalised["step"] = f"#{index} {step['call']}"
             results.append(normalised)
             expect = step.get("expect")
-            if check_expect and expect is not None and answer.status != expect:
+            if check_expect and expect is not None and statuses != expect:
                 raise ScenarioError(
                     f"{scenario['id']} step #{index} {method} {run.fill(path)} on {side}: "
-                    f"expected {expect}, got {answer.status}: {answer.body!r}"[:4000])
+                    f"expected {expect}, got {statuses}: "
+                    f"{[a[1].body for a in answers]!r}"[:4000])
     finally:
-        cleanup(worker_url, run)
+        cleanup(urls[0], run)
     return results
 
 
 def _wait(step: dict, run: Run, worker_url: str, scenario_id: str, index: int) -> None:
     method, path = step["wait"].split(" ", 1)
-    until = step["until"]
+    until = step.get("until", step.get("until_status"))
     check = CONDITIONS[until] if isinstance(until, str) else until
     deadline = time.monotonic() + step.get("timeout", DEFAULT_WAIT)
     last: Optional[Answer] = None
     while True:
         last = http_call(_url(worker_url, run.fill(path)), method, timeout=10)
-        if last.status < 300 and check(last.body):
+        if "until_status" in step:
+            if last.status == step["until_status"]:
+                return
+        elif last.status < 300 and check(last.body):
             return
         if time.monotonic() >= deadline:
             raise ScenarioError(f"{scenario_id} step #{index}: {until!r} not reached on "
-                                f"{run.side} within {step.get('timeout', DEFAULT_WAIT)} s; "
+                                f"{run.side} {worker_url} within "
+                                f"{step.get('timeout', DEFAULT_WAIT)} s; "
                                 f"last answer {last.status} {last.body!r}"[:4000])
         time.sleep(0.2)
 
