@@ -9,6 +9,7 @@
 #include "../util/log.h"
 #include "../util/properties.h"
 #include "connector_config.h"
+#include "connector_offsets.h"
 #include "plugins.h"
 
 #include <connectd/data.h>
@@ -201,6 +202,48 @@ void cd_herder_set_local_logger_level(const char *logger, const char *level, cd_
         free(names[i]);
     free(names);
     cd_herder_reply_ok(r, 204, NULL);
+}
+
+void cd_herder_connector_offsets(const cd_worker_config_t *wc, cd_offset_store_t *offsets,
+                                 const char *name, const cd_properties_t *config,
+                                 cd_target_state_t target, size_t task_count, int op,
+                                 const json_t *body, cd_herder_reply_t *r)
+{
+    char errstr[1024];
+    int status = 500;
+    if (!config) {
+        cd_herder_reply_error(r, 404, "Connector %s not found", name);
+        return;
+    }
+    const char *cls = cd_properties_get(config, "connector.class");
+    const cd_connector_plugin_t *plugin = cls ? cd_plugins_find_connector(cls) : NULL;
+    if (!plugin) {
+        cd_herder_reply_error(r, 500, "Failed to find connector class %s", cls ? cls : "null");
+        return;
+    }
+    json_t *out;
+    if (op == CD_OP_OFFSETS) {
+        out = cd_connector_offsets_get(wc, offsets, name, plugin, config, &status, errstr,
+                                       sizeof(errstr));
+    } else {
+        if (target != CD_TARGET_STOPPED || task_count != 0) {
+            cd_herder_reply_error(
+                r, 400,
+                "Connectors must be in the STOPPED state before their offsets can be modified. "
+                "This can be done for the specified connector by issuing a 'PUT' request to the "
+                "'/connectors/%s/stop' endpoint",
+                name);
+            return;
+        }
+        out = cd_connector_offsets_modify(wc, offsets, name, plugin, config,
+                                          op == CD_OP_ALTER_OFFSETS ? body : NULL, &status, errstr,
+                                          sizeof(errstr));
+    }
+    if (!out) {
+        cd_herder_reply_error(r, status, "%s", errstr);
+        return;
+    }
+    cd_herder_reply_ok(r, 200, out);
 }
 
 char *cd_herder_location(const char *name)

@@ -14,6 +14,7 @@
 
 #include "herder.h"
 #include "herder_queue.h"
+#include "offset_store.h"
 #include "status.h"
 #include "worker_config.h"
 
@@ -100,6 +101,13 @@ void cd_herder_topics(const cd_worker_config_t *wc, cd_status_store_t *status, c
                       bool reset, cd_herder_reply_t *r);
 /** The worker-scope logger change (PUT /admin/loggers/{name}). */
 void cd_herder_set_local_logger_level(const char *logger, const char *level, cd_herder_reply_t *r);
+/** GET / PATCH / DELETE /connectors/{name}/offsets once the herder has checked the body
+ *  and found the connector (@p config NULL = not found → 404): the STOPPED-with-no-tasks
+ *  rule for modifications, then KIP-875's get/modify. */
+void cd_herder_connector_offsets(const cd_worker_config_t *wc, cd_offset_store_t *offsets,
+                                 const char *name, const cd_properties_t *config,
+                                 cd_target_state_t target, size_t task_count, int op,
+                                 const json_t *body, cd_herder_reply_t *r);
 /** "/connectors/<name>" for the Location header (malloc'd). */
 char *cd_herder_location(const char *name);
 

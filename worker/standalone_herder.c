@@ -395,39 +395,9 @@ static void cd_sh_offsets(cd_standalone_herder_t *h, const char *name, int op, c
         return;
     }
     cd_sh_connector_t *c = cd_sh_find(h, name);
-    if (!c) {
-        cd_herder_reply_error(r, 404, "Connector %s not found", name);
-        return;
-    }
-    const char *cls = cd_properties_get(c->config, "connector.class");
-    const cd_connector_plugin_t *plugin = cls ? cd_plugins_find_connector(cls) : NULL;
-    if (!plugin) {
-        cd_herder_reply_error(r, 500, "Failed to find connector class %s", cls ? cls : "null");
-        return;
-    }
-    json_t *out;
-    if (op == CD_OP_OFFSETS) {
-        out = cd_connector_offsets_get(h->wc, h->offsets, name, plugin, c->config, &status, errstr,
-                                       sizeof(errstr));
-    } else {
-        if (c->target != CD_TARGET_STOPPED || c->task_count != 0) {
-            cd_herder_reply_error(
-                r, 400,
-                "Connectors must be in the STOPPED state before their offsets can be modified. "
-                "This can be done for the specified connector by issuing a 'PUT' request to the "
-                "'/connectors/%s/stop' endpoint",
-                name);
-            return;
-        }
-        out = cd_connector_offsets_modify(h->wc, h->offsets, name, plugin, c->config,
-                                          op == CD_OP_ALTER_OFFSETS ? body : NULL, &status, errstr,
-                                          sizeof(errstr));
-    }
-    if (!out) {
-        cd_herder_reply_error(r, status, "%s", errstr);
-        return;
-    }
-    cd_herder_reply_ok(r, 200, out);
+    cd_herder_connector_offsets(h->wc, h->offsets, name, c ? c->config : NULL,
+                                c ? c->target : CD_TARGET_STARTED, c ? c->task_count : 0, op, body,
+                                r);
 }
 
 static void cd_sh_connectors(cd_standalone_herder_t *h, bool expand_status, bool expand_info,
