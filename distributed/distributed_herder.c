@@ -912,20 +912,6 @@ static bool cd_dh_task_configs_changed(const cd_cluster_connector_t *c, cd_prope
     return false;
 }
 
-static char *cd_dh_join_url(const char *base, const char *path)
-{
-    size_t blen = strlen(base);
-    while (blen > 0 && base[blen - 1] == '/')
-        blen--;
-    size_t size = blen + strlen(path) + 1;
-    char *url = malloc(size);
-    if (url) {
-        memcpy(url, base, blen);
-        strcpy(url + blen, path);
-    }
-    return url;
-}
-
 /* Writes the task configs (leader) or POSTs them to the leader.
  * @returns 0 when published, -1 to retry later. */
 static int cd_dh_publish_task_configs(cd_distributed_herder_t *h, const char *name,
@@ -951,24 +937,15 @@ static int cd_dh_publish_task_configs(cd_distributed_herder_t *h, const char *na
         json_array_append_new(array, cd_herder_properties_json(configs[i]));
     char *body = json_dumps(array, JSON_COMPACT);
     json_decref(array);
-    size_t path_size = strlen(name) * 3 + 64;
+    /* publishConnectorTaskConfigs: <leader>/connectors/<name>/tasks, no forward flag. */
+    size_t path_size = strlen(name) + sizeof("/connectors//tasks");
     char *path = malloc(path_size);
-    char *encoded = malloc(strlen(name) * 3 + 1);
+    char *url = NULL;
     int rc = -1;
-    if (!body || !path || !encoded)
+    if (!body || !path)
         goto done;
-    /* Percent-encode the connector name for the path. */
-    char *o = encoded;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '.' || *p == '_' || *p == '~')
-            *o++ = (char)*p;
-        else
-            o += sprintf(o, "%%%02X", *p);
-    }
-    *o = '\0';
-    snprintf(path, path_size, "/connectors/%s/tasks?forward=true", encoded);
-    char *url = cd_dh_join_url(leader, path);
+    snprintf(path, path_size, "/connectors/%s/tasks", name);
+    url = cd_rest_url_path(leader, path);
     if (!url)
         goto done;
     cd_rest_client_signing_t signing = {0};
@@ -993,11 +970,10 @@ static int cd_dh_publish_task_configs(cd_distributed_herder_t *h, const char *na
         rc = 0;
     }
     cd_rest_client_response_clear(&resp);
-    free(url);
 done:
+    free(url);
     free(body);
     free(path);
-    free(encoded);
     return rc;
 }
 
@@ -1219,42 +1195,17 @@ static void cd_dh_connectors(cd_distributed_herder_t *h, bool expand_status, boo
     if (cd_dh_rebalance_needed(h, r))
         return;
     const cd_cluster_config_t *cfg = h->snapshot;
-    const char **names = calloc(cfg->count + 1, sizeof(*names));
-    for (size_t i = 0; names && i < cfg->count; i++)
-        names[i] = cfg->connectors[i].name;
-    json_t *list = cd_herder_names_json(names, names ? cfg->count : 0);
-    free(names);
-    if (!expand_status && !expand_info) {
-        cd_herder_reply_ok(r, 200, list);
+    cd_herder_connector_view_t *views = calloc(cfg->count + 1, sizeof(*views));
+    if (!views) {
+        cd_herder_reply_error(r, 500, "Out of memory");
         return;
     }
-    json_t *out = json_object();
-    size_t i;
-    json_t *name;
-    json_array_foreach(list, i, name)
-    {
-        const char *n = json_string_value(name);
-        const cd_cluster_connector_t *c = cd_dh_connector(h, n);
-        json_t *entry = json_object();
-        if (expand_status) {
-            json_t *status = cd_herder_status_json(h->status, n, c->config, false, false, false);
-            if (!status) {
-                json_decref(entry);
-                json_decref(out);
-                json_decref(list);
-                cd_herder_reply_error(r, 404, "No status found for connector %s", n);
-                return;
-            }
-            json_object_set_new(entry, "status", status);
-        }
-        if (expand_info)
-            json_object_set_new(entry, "info",
-                                cd_herder_connector_info_json(
-                                    n, c->config, (size_t)cd_cluster_config_task_count(cfg, n)));
-        json_object_set_new(out, n, entry);
-    }
-    json_decref(list);
-    cd_herder_reply_ok(r, 200, out);
+    for (size_t i = 0; i < cfg->count; i++)
+        views[i] = (cd_herder_connector_view_t){
+            cfg->connectors[i].name, cfg->connectors[i].config,
+            (size_t)cd_cluster_config_task_count(cfg, cfg->connectors[i].name)};
+    cd_herder_connectors_reply(h->status, views, cfg->count, expand_status, expand_info, r);
+    free(views);
 }
 
 static void cd_dh_put_config(cd_distributed_herder_t *h, const char *name,
@@ -1506,9 +1457,9 @@ static bool cd_dh_bad_signature(cd_distributed_herder_t *h, const cd_herder_call
     if (!allowed) {
         char list[512] = "";
         size_t used = 0;
-        for (size_t i = 0; i < h->verification_count; i++)
-            used += (size_t)snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
-                                     "%s%s", i ? ", " : "", h->verification_algorithms[i]);
+        for (size_t i = 0; i < h->verification_count && used < sizeof(list); i++)
+            used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+                                     h->verification_algorithms[i]);
         cd_herder_reply_error(
             r, 400,
             "This worker does not support the '%s' key signing algorithm used by other workers. "
@@ -1636,28 +1587,14 @@ static void cd_dh_dispatch(cd_distributed_herder_t *h, cd_herder_call_t *call)
                 r, 200,
                 cd_herder_task_configs_json(c->name, c->tasks, c->inconsistent ? 0 : c->tasks_len));
         break;
-    case CD_OP_CONNECTOR_STATUS: {
+    case CD_OP_CONNECTOR_STATUS:
         c = cd_dh_connector(h, call->name);
-        json_t *status =
-            cd_herder_status_json(h->status, call->name, c ? c->config : NULL, false, false, false);
-        if (!status)
-            cd_herder_reply_error(r, 404, "No status found for connector %s", call->name);
-        else
-            cd_herder_reply_ok(r, 200, status);
+        cd_herder_connector_status_reply(h->status, call->name, c ? c->config : NULL, r);
         break;
-    }
-    case CD_OP_TASK_STATUS: {
-        cd_status_t s = {0};
-        if (!cd_status_store_get(h->status, call->name, call->task, &s)) {
-            cd_herder_reply_error(r, 404, "No status found for task %s-%d", call->name, call->task);
-            break;
-        }
+    case CD_OP_TASK_STATUS:
         c = cd_dh_connector(h, call->name);
-        cd_herder_reply_ok(
-            r, 200, cd_herder_state_json(&s, true, cd_herder_status_version(c ? c->config : NULL)));
-        cd_status_clear(&s);
+        cd_herder_task_status_reply(h->status, call->name, call->task, c ? c->config : NULL, r);
         break;
-    }
     case CD_OP_DELETE:
         cd_dh_delete(h, call->name, r);
         break;

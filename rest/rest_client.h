@@ -43,6 +43,10 @@ int cd_rest_client_request(const cd_worker_config_t *wc, const char *method, con
                            const cd_rest_client_signing_t *signing, int64_t timeout_ms,
                            cd_rest_client_response_t *out, char *errstr, size_t errstr_size);
 
+/** @brief UriBuilder.fromUri(@p target).path(@p path): one '/' between them, the path
+ *  percent-encoded as a URI path (valid %XX kept). malloc'd, NULL without memory. */
+char *cd_rest_url_path(const char *target, const char *path);
+
 /** @brief HMAC(@p algorithm, key, data) as Base64 (malloc'd). Algorithms: HmacSHA1,
  *  HmacSHA256, HmacSHA384, HmacSHA512 (Java names). @returns NULL if unsupported. */
 char *cd_internal_request_sign(const char *algorithm, const uint8_t *key, size_t key_len,

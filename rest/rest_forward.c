@@ -107,8 +107,8 @@ static void put_encoded(char **p, const char *s, bool (*ok)(unsigned char))
     }
 }
 
-char *cd_rest_forward_url(const char *target, const char *path, bool recursive,
-                          const char *const *extra_query)
+static char *build_url(const char *target, const char *path, bool with_forward, bool recursive,
+                       const char *const *extra_query)
 {
     size_t tlen = strlen(target), plen = strlen(path);
     size_t cap = tlen + plen * 3 + 32;
@@ -130,15 +130,27 @@ char *cd_rest_forward_url(const char *target, const char *path, bool recursive,
     else if (plen > 0 && path[0] != '/' && (tlen == 0 || out[tlen - 1] != '/'))
         *p++ = '/';
     put_encoded(&p, path, path_char_ok);
-    p += sprintf(p, "?forward=%s", recursive ? "true" : "false");
+    if (with_forward)
+        p += sprintf(p, "?forward=%s", recursive ? "true" : "false");
     for (size_t i = 0; extra_query && extra_query[i] && extra_query[i + 1]; i += 2) {
-        *p++ = '&';
+        *p++ = with_forward || i > 0 ? '&' : '?';
         put_encoded(&p, extra_query[i], query_char_ok);
         *p++ = '=';
         put_encoded(&p, extra_query[i + 1], query_char_ok);
     }
     *p = '\0';
     return out;
+}
+
+char *cd_rest_forward_url(const char *target, const char *path, bool recursive,
+                          const char *const *extra_query)
+{
+    return build_url(target, path, true, recursive, extra_query);
+}
+
+char *cd_rest_url_path(const char *target, const char *path)
+{
+    return build_url(target, path, false, false, NULL);
 }
 
 /* RestClient: the target's answer as this worker's reply. */

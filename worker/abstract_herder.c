@@ -246,6 +246,76 @@ void cd_herder_connector_offsets(const cd_worker_config_t *wc, cd_offset_store_t
     cd_herder_reply_ok(r, 200, out);
 }
 
+void cd_herder_connectors_reply(cd_status_store_t *status, const cd_herder_connector_view_t *conns,
+                                size_t n, bool expand_status, bool expand_info,
+                                cd_herder_reply_t *r)
+{
+    const char **names = calloc(n + 1, sizeof(*names));
+    if (!names) {
+        cd_herder_reply_error(r, 500, "Out of memory");
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        names[i] = conns[i].name;
+    json_t *list = cd_herder_names_json(names, n);
+    free(names);
+    if (!expand_status && !expand_info) {
+        cd_herder_reply_ok(r, 200, list);
+        return;
+    }
+    json_t *out = json_object();
+    size_t i;
+    json_t *name;
+    json_array_foreach(list, i, name)
+    {
+        const char *text = json_string_value(name);
+        const cd_herder_connector_view_t *c = NULL;
+        for (size_t k = 0; k < n && !c; k++)
+            if (strcmp(conns[k].name, text) == 0)
+                c = &conns[k];
+        json_t *entry = json_object();
+        if (expand_status) {
+            json_t *state = cd_herder_status_json(status, text, c->config, false, false, false);
+            if (!state) {
+                json_decref(entry);
+                json_decref(out);
+                json_decref(list);
+                cd_herder_reply_error(r, 404, "No status found for connector %s", text);
+                return;
+            }
+            json_object_set_new(entry, "status", state);
+        }
+        if (expand_info)
+            json_object_set_new(entry, "info",
+                                cd_herder_connector_info_json(text, c->config, c->task_count));
+        json_object_set_new(out, text, entry);
+    }
+    json_decref(list);
+    cd_herder_reply_ok(r, 200, out);
+}
+
+void cd_herder_connector_status_reply(cd_status_store_t *status, const char *name,
+                                      const cd_properties_t *config, cd_herder_reply_t *r)
+{
+    json_t *state = cd_herder_status_json(status, name, config, false, false, false);
+    if (!state)
+        cd_herder_reply_error(r, 404, "No status found for connector %s", name);
+    else
+        cd_herder_reply_ok(r, 200, state);
+}
+
+void cd_herder_task_status_reply(cd_status_store_t *status, const char *name, int task,
+                                 const cd_properties_t *config, cd_herder_reply_t *r)
+{
+    cd_status_t s = {0};
+    if (!cd_status_store_get(status, name, task, &s)) {
+        cd_herder_reply_error(r, 404, "No status found for task %s-%d", name, task);
+        return;
+    }
+    cd_herder_reply_ok(r, 200, cd_herder_state_json(&s, true, cd_herder_status_version(config)));
+    cd_status_clear(&s);
+}
+
 char *cd_herder_location(const char *name)
 {
     size_t size = strlen(name) + sizeof("/connectors/");

@@ -108,6 +108,24 @@ void cd_herder_connector_offsets(const cd_worker_config_t *wc, cd_offset_store_t
                                  const char *name, const cd_properties_t *config,
                                  cd_target_state_t target, size_t task_count, int op,
                                  const json_t *body, cd_herder_reply_t *r);
+/** One connector as a herder knows it, for the shared request tails below. */
+typedef struct cd_herder_connector_view_s {
+    const char *name;
+    const cd_properties_t *config;
+    size_t task_count;
+} cd_herder_connector_view_t;
+
+/** GET /connectors[?expand=status|info]: names in Java HashMap order, or the expanded map
+ *  (404 "No status found for connector" when a status is missing, as Java). */
+void cd_herder_connectors_reply(cd_status_store_t *status, const cd_herder_connector_view_t *conns,
+                                size_t n, bool expand_status, bool expand_info,
+                                cd_herder_reply_t *r);
+/** GET /connectors/{name}/status (@p config NULL when the connector is unknown). */
+void cd_herder_connector_status_reply(cd_status_store_t *status, const char *name,
+                                      const cd_properties_t *config, cd_herder_reply_t *r);
+/** GET /connectors/{name}/tasks/{task}/status. */
+void cd_herder_task_status_reply(cd_status_store_t *status, const char *name, int task,
+                                 const cd_properties_t *config, cd_herder_reply_t *r);
 /** "/connectors/<name>" for the Location header (malloc'd). */
 char *cd_herder_location(const char *name);
 

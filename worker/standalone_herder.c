@@ -75,24 +75,6 @@ static json_t *cd_sh_connector_info(const cd_sh_connector_t *c)
     return cd_herder_connector_info_json(c->name, c->config, c->task_count);
 }
 
-static json_t *cd_sh_status_json(cd_standalone_herder_t *h, const char *name,
-                                 const cd_properties_t *config, bool plan, bool only_failed,
-                                 bool include_tasks)
-{
-    return cd_herder_status_json(h->status, name, config, plan, only_failed, include_tasks);
-}
-
-/* Connector names in Java HashMap iteration order (the herder's configs map). */
-static json_t *cd_sh_names_json(cd_standalone_herder_t *h)
-{
-    const char **names = calloc(h->connector_count + 1, sizeof(*names));
-    for (size_t i = 0; names && i < h->connector_count; i++)
-        names[i] = h->connectors[i].name;
-    json_t *out = cd_herder_names_json(names, names ? h->connector_count : 0);
-    free(names);
-    return out;
-}
-
 /* ------------------------------------------------------------------ */
 /* Connector lifecycle (herder thread)                                 */
 /* ------------------------------------------------------------------ */
@@ -289,7 +271,8 @@ static void cd_sh_restart_connector(cd_standalone_herder_t *h, const char *name,
         cd_herder_reply_error(r, 404, "Unknown connector: %s", name);
         return;
     }
-    json_t *plan = cd_sh_status_json(h, name, c->config, true, only_failed, include_tasks);
+    json_t *plan =
+        cd_herder_status_json(h->status, name, c->config, true, only_failed, include_tasks);
     if (!plan) {
         cd_herder_reply_error(r, 404, "Status for connector %s not found", name);
         return;
@@ -403,36 +386,16 @@ static void cd_sh_offsets(cd_standalone_herder_t *h, const char *name, int op, c
 static void cd_sh_connectors(cd_standalone_herder_t *h, bool expand_status, bool expand_info,
                              cd_herder_reply_t *r)
 {
-    json_t *names = cd_sh_names_json(h);
-    if (!expand_status && !expand_info) {
-        cd_herder_reply_ok(r, 200, names);
+    cd_herder_connector_view_t *views = calloc(h->connector_count + 1, sizeof(*views));
+    if (!views) {
+        cd_herder_reply_error(r, 500, "Out of memory");
         return;
     }
-    json_t *out = json_object();
-    size_t i;
-    json_t *name;
-    json_array_foreach(names, i, name)
-    {
-        const char *n = json_string_value(name);
-        cd_sh_connector_t *c = cd_sh_find(h, n);
-        json_t *entry = json_object();
-        if (expand_status) {
-            json_t *status = cd_sh_status_json(h, n, c->config, false, false, false);
-            if (!status) {
-                json_decref(entry);
-                json_decref(out);
-                json_decref(names);
-                cd_herder_reply_error(r, 404, "No status found for connector %s", n);
-                return;
-            }
-            json_object_set_new(entry, "status", status);
-        }
-        if (expand_info)
-            json_object_set_new(entry, "info", cd_sh_connector_info(c));
-        json_object_set_new(out, n, entry);
-    }
-    json_decref(names);
-    cd_herder_reply_ok(r, 200, out);
+    for (size_t i = 0; i < h->connector_count; i++)
+        views[i] = (cd_herder_connector_view_t){h->connectors[i].name, h->connectors[i].config,
+                                                h->connectors[i].task_count};
+    cd_herder_connectors_reply(h->status, views, h->connector_count, expand_status, expand_info, r);
+    free(views);
 }
 
 static void cd_sh_dispatch(cd_standalone_herder_t *h, cd_herder_call_t *call)
@@ -462,16 +425,10 @@ static void cd_sh_dispatch(cd_standalone_herder_t *h, cd_herder_call_t *call)
         else
             cd_herder_reply_ok(r, 200, cd_herder_properties_json(c->config));
         break;
-    case CD_OP_CONNECTOR_STATUS: {
+    case CD_OP_CONNECTOR_STATUS:
         c = cd_sh_find(h, call->name);
-        json_t *status =
-            cd_sh_status_json(h, call->name, c ? c->config : NULL, false, false, false);
-        if (!status)
-            cd_herder_reply_error(r, 404, "No status found for connector %s", call->name);
-        else
-            cd_herder_reply_ok(r, 200, status);
+        cd_herder_connector_status_reply(h->status, call->name, c ? c->config : NULL, r);
         break;
-    }
     case CD_OP_TASK_CONFIGS: {
         c = cd_sh_find(h, call->name);
         if (!c) {
@@ -481,18 +438,10 @@ static void cd_sh_dispatch(cd_standalone_herder_t *h, cd_herder_call_t *call)
         cd_herder_reply_ok(r, 200, cd_herder_task_configs_json(c->name, c->tasks, c->task_count));
         break;
     }
-    case CD_OP_TASK_STATUS: {
-        cd_status_t s = {0};
-        if (!cd_status_store_get(h->status, call->name, call->task, &s)) {
-            cd_herder_reply_error(r, 404, "No status found for task %s-%d", call->name, call->task);
-            break;
-        }
+    case CD_OP_TASK_STATUS:
         c = cd_sh_find(h, call->name);
-        cd_herder_reply_ok(
-            r, 200, cd_herder_state_json(&s, true, cd_herder_status_version(c ? c->config : NULL)));
-        cd_status_clear(&s);
+        cd_herder_task_status_reply(h->status, call->name, call->task, c ? c->config : NULL, r);
         break;
-    }
     case CD_OP_DELETE:
         cd_sh_delete(h, call->name, r);
         break;
