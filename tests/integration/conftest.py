@@ -4,6 +4,7 @@ Fixtures:
   kafka          session: a single-node KRaft broker (or the one at KAFKA_BOOTSTRAP)
   java_connect   function: factory starting Java Connect reference workers on `kafka`
   kinesis_mock   module: kinesis-mock (npm kinesis-local)
+  kinesis_proxy  function: a fault-injecting proxy in front of kinesis_mock (harness/kinesis_proxy.py)
   apicurio       module: Apicurio Registry (Confluent-compatible API)
   build_dir      session: CONNECTD_BUILD_DIR or <repo>/build
   standalone     function: factory standalone(kind="java"|"connectd", connectors=[...]) starting
@@ -46,6 +47,7 @@ from harness.peers import (  # noqa: E402
     PeerStartError,
     PeerUnsupported,
 )
+from harness.kinesis_proxy import KinesisProxy  # noqa: E402
 
 PEER_MARKERS = {
     "peer_kafka": "needs the real Kafka broker (session fixture `kafka`)",
@@ -199,6 +201,14 @@ def kinesis_mock(peers_work_dir: Path) -> Iterator[KinesisMock]:
     mock = _start_or_fail(KinesisMock.start, peers_work_dir)
     yield mock
     mock.stop()
+
+
+@pytest.fixture
+def kinesis_proxy(kinesis_mock: KinesisMock) -> Iterator[KinesisProxy]:
+    """A fault-injecting, call-recording HTTP proxy in front of kinesis-mock; point the
+    connector's kinesis.base.url at kinesis_proxy.url."""
+    with KinesisProxy(kinesis_mock.endpoint) as proxy:
+        yield proxy
 
 
 @pytest.fixture(scope="module")
