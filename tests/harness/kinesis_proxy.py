@@ -189,8 +189,10 @@ class KinesisProxy:
 
     def _stream_of(self, call: Call) -> Optional[str]:
         req = call.request if isinstance(call.request, dict) else {}
-        if "StreamName" in req:
+        if req.get("StreamName"):
             return req["StreamName"]
+        if req.get("StreamARN"):  # arn:aws:kinesis:<region>:<account>:stream/<name>
+            return str(req["StreamARN"]).rsplit("/", 1)[-1]
         it = req.get("ShardIterator")
         return self._iterator_stream.get(it) if it else None
 
@@ -296,7 +298,7 @@ class KinesisProxy:
                     call.error_type = str(response.get("__type", "")).split("#")[-1].split(":")[0]
                 elif op == "GetShardIterator" and response.get("ShardIterator"):
                     self._iterator_shard[response["ShardIterator"]] = req.get("ShardId")
-                    self._iterator_stream[response["ShardIterator"]] = req.get("StreamName")
+                    self._iterator_stream[response["ShardIterator"]] = self._stream_of(call)
                 elif op == "GetRecords" and response.get("NextShardIterator"):
                     it = req.get("ShardIterator")
                     self._iterator_shard[response["NextShardIterator"]] = call.shard
