@@ -87,7 +87,11 @@ def _config(stream: str, topic: str, endpoint: str, **extra) -> dict:
 
 
 def _create(worker, name: str, config: dict) -> None:
-    rest("POST", f"{worker.url}/connectors", {"name": name, "config": config}, ok=(201,))
+    """POST /connectors, retried only through rebalances (409/5xx); a 400 fails at once."""
+    status, body = rest("POST", f"{worker.url}/connectors", {"name": name, "config": config},
+                        ok=(201, 400))
+    assert status == 201, f"POST /connectors {name}: {status} {body}"
+
 
 
 class Writer:
