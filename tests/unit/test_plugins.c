@@ -132,8 +132,9 @@ static void test_load_path(void **state)
             seen_echo = true;
             assert_string_equal(all[i].type, "source");
             assert_string_equal(all[i].version, "0.0.1-test");
+            /* sources sorted by class name: com.example < io.confluent < org.apache */
             assert_string_equal(all[i + 1].class_name,
-                                "org.apache.kafka.connect.file.FileStreamSourceConnector");
+                                "io.confluent.connect.kinesis.KinesisSourceConnector");
         }
         if (strcmp(all[i].class_name, "com.example.test.UpperConverter") == 0) {
             seen_upper = true;
