@@ -47,6 +47,7 @@ static void pl_ensure_builtins(void)
     pl_builtins_added = true;
     pl_connectors[pl_connector_count++] = &cd_file_stream_sink_connector_plugin;
     pl_connectors[pl_connector_count++] = &cd_file_stream_source_connector_plugin;
+    pl_connectors[pl_connector_count++] = &cd_kinesis_source_connector_plugin;
     qsort(pl_connectors, pl_connector_count, sizeof(pl_connectors[0]), pl_cmp_connector);
     pl_connectors[pl_connector_count] = NULL;
 }

@@ -199,6 +199,7 @@ typedef struct cd_sink_task_plugin_s {
 /** Built-in connectors (connectors/). */
 extern const cd_connector_plugin_t cd_file_stream_source_connector_plugin;
 extern const cd_connector_plugin_t cd_file_stream_sink_connector_plugin;
+extern const cd_connector_plugin_t cd_kinesis_source_connector_plugin;
 
 #ifdef __cplusplus
 }

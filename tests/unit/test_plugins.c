@@ -43,10 +43,11 @@ static void test_builtin_aliases(void **state)
     assert_null(cd_plugins_find_connector(NULL));
     size_t n;
     const cd_connector_plugin_t *const *all = cd_plugins_connectors(&n);
-    assert_int_equal(n, 2);
-    assert_string_equal(all[0]->class_name,
+    assert_int_equal(n, 3);
+    assert_string_equal(all[0]->class_name, "io.confluent.connect.kinesis.KinesisSourceConnector");
+    assert_string_equal(all[1]->class_name,
                         "org.apache.kafka.connect.file.FileStreamSinkConnector");
-    assert_null(all[2]);
+    assert_null(all[3]);
 }
 
 /* The order of Java 4.3's ConnectorPluginsResource: sink, source, (transformations,
@@ -59,6 +60,7 @@ static void test_all_order(void **state)
     assert_non_null(all);
     const char *expect[][2] = {
         {"org.apache.kafka.connect.file.FileStreamSinkConnector", "sink"},
+        {"io.confluent.connect.kinesis.KinesisSourceConnector", "source"},
         {"org.apache.kafka.connect.file.FileStreamSourceConnector", "source"},
         {"org.apache.kafka.connect.converters.BooleanConverter", "converter"},
         {"org.apache.kafka.connect.converters.ByteArrayConverter", "converter"},
@@ -77,6 +79,7 @@ static void test_all_order(void **state)
         assert_string_equal(all[i].type, expect[i][1]);
     }
     assert_string_equal(all[2].version, CONNECTD_KAFKA_COMPAT_VERSION);
+    assert_string_equal(all[1].version, CONNECTD_VERSION);
     bool simple_header = false;
     for (size_t i = nexp; i < n; i++) {
         assert_string_equal(all[i].type, "header_converter");
@@ -129,8 +132,9 @@ static void test_load_path(void **state)
             seen_echo = true;
             assert_string_equal(all[i].type, "source");
             assert_string_equal(all[i].version, "0.0.1-test");
+            /* sources sorted by class name: com.example < io.confluent < org.apache */
             assert_string_equal(all[i + 1].class_name,
-                                "org.apache.kafka.connect.file.FileStreamSourceConnector");
+                                "io.confluent.connect.kinesis.KinesisSourceConnector");
         }
         if (strcmp(all[i].class_name, "com.example.test.UpperConverter") == 0) {
             seen_upper = true;
