@@ -35,6 +35,11 @@ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$BUILD/cmake-demo.log
 cmake --build "$BUILD" -j"$JOBS" --target connectd
 "$BUILD/connectd" --version
 
+# Only ever wipe a directory the demo made (or an empty one).
+if [ -d "$STATE" ] && [ -n "$(ls -A "$STATE")" ] && [ ! -f "$STATE/demo.json" ] && [ ! -d "$STATE/kafka" ]; then
+  echo "demo: $STATE exists and is not a demo directory; set CONNECTD_DEMO_DIR elsewhere" >&2
+  exit 1
+fi
 rm -rf "$STATE" && mkdir -p "$STATE"
 "$PY" scripts/demo.py start --state "$STATE" --build-dir "$BUILD"
 
