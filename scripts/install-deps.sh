@@ -43,7 +43,7 @@ fi
 
 # Python test clients (independent checks of connectd's output).
 PY=${PYTHON:-python3}
-if ! "$PY" -c 'import pytest, confluent_kafka, kafka_connect, kafka_connect_api' >/dev/null 2>&1 \
+if ! "$PY" -c 'import pytest, confluent_kafka, kafka_connect, kafka_connect_api, jsonschema, yaml' >/dev/null 2>&1 \
    || ! command -v kc >/dev/null; then
   echo "install-deps: pip install test clients"
   "$PY" -m pip install -q --disable-pip-version-check -r "$(dirname "$0")/../tests/requirements.txt" \

@@ -878,6 +878,26 @@ static int connector_alter_offsets(const cd_properties_t *config, const cd_offse
     return 1;
 }
 
+/** Connector.validate: the cross-key rule the table cannot express. */
+static int connector_validate(const cd_properties_t *config, cd_config_results_t *results,
+                              char *errstr, size_t errstr_size)
+{
+    (void)errstr;
+    (void)errstr_size;
+    const char *position = cd_properties_get(config, CD_KINESIS_POSITION);
+    const char *timestamp = cd_properties_get(config, CD_KINESIS_SHARD_TIMESTAMP);
+    bool blank = true;
+    for (const char *p = timestamp; p && *p && blank; p++)
+        blank = isspace((unsigned char)*p) != 0;
+    if (position && strcmp(position, "AT_TIMESTAMP") == 0 && blank) {
+        cd_config_result_t *r = cd_config_results_find(results, CD_KINESIS_SHARD_TIMESTAMP);
+        if (r)
+            cd_config_result_add_error(r, "kinesis.shard.timestamp must be set when "
+                                          "kinesis.position is AT_TIMESTAMP");
+    }
+    return 0;
+}
+
 extern const cd_source_task_plugin_t cd_kinesis_source_task_plugin;
 
 static const char *const kinesis_aliases[] = {NULL};
@@ -888,6 +908,7 @@ const cd_connector_plugin_t cd_kinesis_source_connector_plugin = {
     .version = CONNECTD_VERSION,
     .type = CD_CONNECTOR_SOURCE,
     .config_keys = kinesis_config_keys,
+    .validate = connector_validate,
     .start = connector_start,
     .task_configs = connector_task_configs,
     .stop = connector_stop,

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Fetch the real test peers (no Docker) into ${CONNECTD_PEERS_DIR:-<repo>/.peers}.
 #
-#   tests/peers/fetch.sh [all | kafka | connect | apicurio | kinesis]...   (default: all)
+#   tests/peers/fetch.sh [all | kafka | connect | apicurio | kinesis | compose-schema]...
+#                                                                         (default: all)
 #
 #   kafka, connect   Kafka broker + Java Connect worker jars (one lib dir):
 #                    $PEERS/kafka-$KAFKA_VERSION/lib/*.jar   (Maven Central)
 #   apicurio         Apicurio Registry Quarkus app: $PEERS/apicurio/  (Maven Central)
 #   kinesis          kinesis-local (kinesis-mock): $PEERS/kinesis/node_modules/kinesis-local (npm)
+#   compose-schema   the Compose Specification JSON schema (schema/compose-spec.json of the Go
+#                    module github.com/compose-spec/compose-go/v2, from the Go module proxy):
+#                    $PEERS/compose-schema/compose-spec.json (pinned version and sha256)
 #
 # Environment:
 #   CONNECTD_PEERS_DIR     target dir (default <repo>/.peers, git-ignored)
 #   KAFKA_VERSION          default 4.3.1; 3.9.x selects the reload4j profile (kafka3)
 #   APICURIO_VERSION       default 3.3.3
 #   KINESIS_LOCAL_VERSION  default 0.6.2
+#   GOPROXY_URL            default https://proxy.golang.org
 #   FETCH_FORCE=1          re-fetch even when a peer is already complete
 #
 # Idempotent: each peer is fetched into a temporary sibling dir and renamed into place
@@ -26,12 +31,16 @@ kafka_version=${KAFKA_VERSION:-4.3.1}
 apicurio_version=${APICURIO_VERSION:-3.3.3}
 kinesis_version=${KINESIS_LOCAL_VERSION:-0.6.2}
 pom=$here/pom.xml
+# The compose-spec schema: pinned module version and the sha256 of schema/compose-spec.json.
+compose_go_version=v2.16.2
+compose_schema_sha256=f266dcbb043229405d7cedd5aec918f9102c2b3d5e3850808fdd8edd564a43ff
+goproxy=${GOPROXY_URL:-https://proxy.golang.org}
 
 say() { printf 'fetch.sh: %s\n' "$*"; }
 die() { printf 'fetch.sh: ERROR: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 need_tool() {
@@ -153,15 +162,49 @@ fetch_kinesis() {
   say "kinesis-local $kinesis_version: $dest/node_modules/kinesis-local/main.js"
 }
 
+unpack_compose_schema() {
+  local tmp=$1
+  local url="$goproxy/github.com/compose-spec/compose-go/v2/@v/$compose_go_version.zip"
+  need_tool curl "Debian package curl"
+  need_tool python3 "Debian package python3"
+  say "curl $url"
+  curl -fsSL --retry 3 -m 120 -o "$tmp/module.zip" "$url" ||
+    die "could not download $url (is the Go module proxy reachable?)"
+  python3 - "$tmp/module.zip" "$tmp/compose-spec.json" \
+    "github.com/compose-spec/compose-go/v2@$compose_go_version/schema/compose-spec.json" <<'PY' ||
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z, open(sys.argv[2], "wb") as out:
+    out.write(z.read(sys.argv[3]))
+PY
+    die "no schema/compose-spec.json in compose-go $compose_go_version"
+  rm -f "$tmp/module.zip"
+  local got
+  got=$(sha256sum "$tmp/compose-spec.json" | cut -d' ' -f1)
+  [[ "$got" == "$compose_schema_sha256" ]] ||
+    die "compose-spec.json sha256 $got, expected $compose_schema_sha256"
+  echo "$compose_go_version" >"$tmp/VERSION"
+}
+
+fetch_compose_schema() {
+  local dest="$peers/compose-schema"
+  if is_complete "$dest" && [[ "$(cat "$dest/VERSION" 2>/dev/null)" == "$compose_go_version" ]]; then
+    say "compose-schema $compose_go_version: already complete in $dest"
+    return
+  fi
+  stage_into "$dest" unpack_compose_schema || die "compose-schema $compose_go_version failed"
+  say "compose-schema $compose_go_version: $dest/compose-spec.json"
+}
+
 main() {
-  local want_kafka=0 want_apicurio=0 want_kinesis=0
+  local want_kafka=0 want_apicurio=0 want_kinesis=0 want_compose=0
   [[ $# -gt 0 ]] || set -- all
   for arg in "$@"; do
     case "$arg" in
-      all) want_kafka=1 want_apicurio=1 want_kinesis=1 ;;
+      all) want_kafka=1 want_apicurio=1 want_kinesis=1 want_compose=1 ;;
       kafka | broker | connect) want_kafka=1 ;;
       apicurio | registry) want_apicurio=1 ;;
       kinesis) want_kinesis=1 ;;
+      compose-schema | compose) want_compose=1 ;;
       -h | --help) usage; exit 0 ;;
       *) usage >&2; die "unknown peer '$arg'" ;;
     esac
@@ -172,6 +215,7 @@ main() {
   ((want_kafka)) && fetch_kafka
   ((want_apicurio)) && fetch_apicurio
   ((want_kinesis)) && fetch_kinesis
+  ((want_compose)) && fetch_compose_schema
   say "done in $((SECONDS - start)) s"
 }
 
