@@ -530,10 +530,36 @@ def test_resharding_keeps_every_record_and_key_order(connect_worker, kafka, kine
     _check_shard_order(writer, reader.records)
     print(f"\nresharding: {len(writer.written)} written over {len(shards)} shards, "
           f"{len(reader.records)} in Kafka, {dups} duplicates")
-    # Children are read only after their parents: every shard with data is being tracked.
+    # Every shard with data has a committed offset.
     used = {e["shard"] for e in writer.written}
     committed = _wait_committed(workers[1], "kin", stream, writer.last_seq_per_shard())
     assert used <= set(committed), (used, committed)
+
+    # Parents are read to the end before their children (seen at the proxy): a child's first
+    # GetRecords comes after the parent's last one, which returned no NextShardIterator.
+    calls = [c for c in kinesis_proxy.calls_for("GetRecords", stream) if c.status == 200]
+    first, closed_at = {}, {}
+    for c in calls:
+        first.setdefault(c.shard, c.time)
+        if isinstance(c.response, dict) and not c.response.get("NextShardIterator"):
+            closed_at.setdefault(c.shard, c.time)  # first time it was found drained
+    for shard in shards:
+        parents = [p for p in (shard.get("ParentShardId"), shard.get("AdjacentParentShardId")) if p]
+        if not parents or shard["ShardId"] not in first:
+            continue
+        for parent in parents:
+            assert parent in closed_at, f"{shard['ShardId']} read, its parent {parent} never finished"
+            assert first[shard["ShardId"]] > closed_at[parent], (
+                f"{shard['ShardId']} read {closed_at[parent] - first[shard['ShardId']]:.3f}s "
+                f"before its parent {parent} was drained")
+    # Families stay in one task: each task's shard.ids holds a shard's parents too.
+    _s, tasks = rest("GET", f"{workers[0].url}/connectors/kin/tasks", ok=(200,))
+    owner = {sh: t["id"]["task"] for t in tasks for sh in t["config"]["shard.ids"].split(",") if sh}
+    for shard in shards:
+        for parent in (shard.get("ParentShardId"), shard.get("AdjacentParentShardId")):
+            if parent and parent in owner and shard["ShardId"] in owner:
+                assert owner[parent] == owner[shard["ShardId"]], (
+                    f"{shard['ShardId']} and its parent {parent} in different tasks: {owner}")
 
 
 # --------------------------------------------------------------------------- e. task spread
