@@ -323,7 +323,8 @@ static void task_stop(void *state)
     free(t);
 }
 
-/** Full-jitter backoff: uniform in [delay/2, delay], delay = min(cap, base * 2^attempts). */
+/** Full-jitter backoff: uniform in [delay/2, delay], delay = min(cap, base * 2^attempts),
+ *  never below the pacing interval. */
 static int64_t backoff_ms(kinesis_task_t *t, shard_t *s)
 {
     int64_t cap = t->config.throughput_exceeded_backoff_ms;
