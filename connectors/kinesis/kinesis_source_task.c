@@ -323,7 +323,8 @@ static void task_stop(void *state)
     free(t);
 }
 
-/** Full-jitter backoff: uniform in [delay/2, delay], delay = min(cap, base * 2^attempts). */
+/** Full-jitter backoff: uniform in [delay/2, delay], delay = min(cap, base * 2^attempts),
+ *  never below the pacing interval. */
 static int64_t backoff_ms(kinesis_task_t *t, shard_t *s)
 {
     int64_t cap = t->config.throughput_exceeded_backoff_ms;
@@ -336,7 +337,9 @@ static int64_t backoff_ms(kinesis_task_t *t, shard_t *s)
         delay = cap;
     if (s->attempts < 30)
         s->attempts++;
-    return delay / 2 + (int64_t)(rand_r(&t->seed) % (unsigned int)(delay / 2 + 1));
+    int64_t wait = delay / 2 + (int64_t)(rand_r(&t->seed) % (unsigned int)(delay / 2 + 1));
+    /* never sooner than an unthrottled shard's next call */
+    return wait < MIN_CALL_INTERVAL_MS ? MIN_CALL_INTERVAL_MS : wait;
 }
 
 static cd_record_t *make_record(kinesis_task_t *t, shard_t *s, const char *sequence,
@@ -525,6 +528,8 @@ static int shard_step(kinesis_task_t *t, size_t i, cd_record_list_t *out, char *
                     s->last_sequence ? "after" : "from the start position",
                     s->last_sequence ? s->last_sequence : "");
         s->state = SHARD_NEEDS_ITERATOR;
+        /* the refused call still counts against the shard's 5 calls/s */
+        s->next_call_ms = now + MIN_CALL_INTERVAL_MS;
         cd_kinesis_records_clear(&page);
         return 0;
     }
@@ -606,8 +611,6 @@ static int task_poll(void *state, cd_record_list_t *out, char *errstr, size_t er
             s = &t->shards[i]; /* adopt_children may have moved the array */
             if (s->state != SHARD_FINISHED && s->next_call_ms < earliest)
                 earliest = s->next_call_ms;
-            if (s->state == SHARD_NEEDS_ITERATOR && s->next_call_ms <= now)
-                earliest = now;
         }
         if (n > 0)
             t->next = (t->next + 1) % n;
