@@ -661,9 +661,6 @@ def test_throttling_backs_off(kinesis_proxy, connect_worker, kafka, kinesis, rea
     _check_rate(kinesis_proxy, stream)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "connector bug reported to the lead: backoff_ms() in kinesis_source_task.c draws the first "
-    "retry after a throttle from [125, 250] ms, below the 200 ms pacing of an unthrottled shard"))
 def test_throttled_retry_waits_at_least_the_pacing_interval(kinesis_proxy, connect_worker, kafka,
                                                              kinesis, reader_factory, unique_name):
     stream, shard_ids, writer, reader, a = _throttle_setup(
@@ -721,13 +718,9 @@ def test_iterator_expiry_resumes_after_the_last_record(kinesis_proxy, connect_wo
         f"{len(reader.records)} records in Kafka for {len(writer.written)} written")
     assert _check_shard_order(writer, reader.records) == {}
     _check_key_order(writer, reader.records)
-    # The call rate right after an expiry is test_expired_iterator_retry_keeps_pacing's business.
+    _check_rate(kinesis_proxy, stream)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "connector bug reported to the lead: after ExpiredIteratorException shard_step() leaves "
-    "next_call_ms in the past, so GetShardIterator and the next GetRecords follow the expired "
-    "GetRecords at once (an extra GetRecords inside the shard's 200 ms slot; 7 calls/s seen)"))
 def test_expired_iterator_retry_keeps_pacing(kinesis_proxy, connect_worker, kafka, kinesis,
                                              reader_factory, unique_name):
     stream, shard_ids, writer, reader, a = _throttle_setup(
