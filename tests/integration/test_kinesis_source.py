@@ -392,8 +392,17 @@ def test_positions(kinesis_proxy, connect_worker, kafka, kinesis, reader_factory
             extra["kinesis.shard.timestamp"] = str(between_ms)
         _create(workers[0], f"src-{position.lower()}",
                 _config(stream, f"{stream}-t", kinesis_proxy.url, **extra))
-    for position in streams:
-        wait_running(workers, f"src-{position.lower()}", tasks=1, timeout=40)
+    # The same moment as ISO-8601 with a non-UTC offset, on the same stream, into its own topic.
+    from datetime import datetime, timedelta, timezone
+
+    zone = timezone(timedelta(hours=5, minutes=30))
+    iso = datetime.fromtimestamp(between_ms / 1000, zone).isoformat(timespec="milliseconds")
+    iso_reader = reader_factory(f"{streams['AT_TIMESTAMP']}-iso")
+    _create(workers[1], "src-at-iso", _config(
+        streams["AT_TIMESTAMP"], f"{streams['AT_TIMESTAMP']}-iso", kinesis_proxy.url,
+        **{"kinesis.position": "AT_TIMESTAMP", "kinesis.shard.timestamp": iso}))
+    for name in [f"src-{p.lower()}" for p in streams] + ["src-at-iso"]:
+        wait_running(workers, name, tasks=1, timeout=40)
 
     # LATEST: write only once the task has its LATEST iterators for both shards.
     latest_stream = streams["LATEST"]
@@ -420,9 +429,16 @@ def test_positions(kinesis_proxy, connect_worker, kafka, kinesis, reader_factory
     readers["AT_TIMESTAMP"].drain(1.0)
     assert {m.value() for m in at} == {e["data"] for e in second_at}, (
         f"AT_TIMESTAMP {between_ms}: {len(at)} records, expected only the 30 of the second batch")
-    its = {c.request.get("ShardIteratorType") for c in
-           kinesis_proxy.calls_for("GetShardIterator", streams["AT_TIMESTAMP"])}
-    assert "AT_TIMESTAMP" in its, its
+    at_iso = iso_reader.poll_until(_has_all(second_at), what=f"AT_TIMESTAMP {iso}: second batch")
+    iso_reader.drain(0.5)
+    assert {m.value() for m in at_iso} == {e["data"] for e in second_at}, (
+        f"AT_TIMESTAMP {iso}: {len(at_iso)} records, expected only the 30 of the second batch")
+    stamps = {c.request.get("Timestamp") for c in
+              kinesis_proxy.calls_for("GetShardIterator", streams["AT_TIMESTAMP"])
+              if c.request.get("ShardIteratorType") == "AT_TIMESTAMP"}
+    # Both connectors ask for the same instant (epoch seconds, a JSON number).
+    assert stamps and all(abs(float(t) - between_ms / 1000) < 0.0015 for t in stamps), (
+        stamps, between_ms)
 
 
 # --------------------------------------------------------------------------- c. restarts
