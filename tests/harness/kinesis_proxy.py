@@ -61,6 +61,8 @@ class Call:
     error_type: Optional[str] = None
     injected: bool = False      # answered by a fault rule, not by the emulator
     done: float = 0.0           # time.monotonic() when the answer was sent
+    headers: dict = field(default_factory=dict)  # request headers, names lower-cased
+    body: bytes = b""           # the raw request body (to check signatures)
 
 
 @dataclass
@@ -247,7 +249,8 @@ class KinesisProxy:
             request = None
         match = _CREDENTIAL.search(h.headers.get("Authorization") or "")
         call = Call(time=arrived, wall=wall, op=op, request=request,
-                    access_key=match.group(1) if match else None)
+                    access_key=match.group(1) if match else None,
+                    headers={k.lower(): v for k, v in h.headers.items()}, body=body)
         req = request if isinstance(request, dict) else {}
         with self._lock:
             self._calls.append(call)

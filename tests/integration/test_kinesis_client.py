@@ -109,3 +109,54 @@ def test_missing_stream(kinesis_tool, kinesis_mock):
         assert "ResourceNotFoundException: " in err
         assert "(Service: Kinesis, Status Code: 400, Operation: ListShards)" in err
         assert "[not_found]" in err
+
+
+def _expected_signature(call, secret: str) -> str:
+    """SigV4 recomputed from what arrived (kinesis-mock never checks signatures)."""
+    import hashlib
+    import hmac
+    auth = call.headers["authorization"]
+    fields = dict(part.strip().split("=", 1) for part in auth.split(" ", 1)[1].split(","))
+    scope = fields["Credential"].split("/", 1)[1]
+    date, region, service, _ = scope.split("/")
+    signed = fields["SignedHeaders"].split(";")
+    canonical = "\n".join(["POST", "/", "",
+                           "".join(f"{k}:{' '.join(call.headers[k].split())}\n" for k in signed),
+                           fields["SignedHeaders"], hashlib.sha256(call.body).hexdigest()])
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", call.headers["x-amz-date"], scope,
+                         hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + secret).encode()
+    for part in (date, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+
+
+def test_session_token_from_a_profile_is_signed_for_the_region(kinesis_tool, kinesis_proxy,
+                                                               client, tmp_path):
+    """Credentials from ~/.aws/credentials (a profile chosen by AWS_PROFILE) with a session
+    token, an endpoint override with a port: the token header and the target are signed, the
+    scope names the configured region and 'kinesis', and the signature is right."""
+    name = stream_name("kc-token")
+    client.create_stream(name, 1)
+    creds = tmp_path / "credentials"
+    creds.write_text("[default]\naws_access_key_id = WRONG\naws_secret_access_key = wrong\n\n"
+                     "[team]\naws_access_key_id = AKIDPROFILE\n"
+                     "aws_secret_access_key = profile-secret\naws_session_token = tok/en+==\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_SHARED_CREDENTIALS_FILE": str(creds), "AWS_PROFILE": "team",
+                "AWS_CONFIG_FILE": str(tmp_path / "absent"), "HOME": str(tmp_path)})
+    proc = subprocess.run([str(kinesis_tool), "list", "--endpoint", kinesis_proxy.url,
+                           "--region", REGION, "--stream", name],
+                          capture_output=True, timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr.decode()
+    calls = kinesis_proxy.calls_for("ListShards")
+    assert calls, "the tool's ListShards did not reach the proxy"
+    call = calls[-1]
+    assert call.access_key == "AKIDPROFILE"
+    assert call.headers.get("x-amz-security-token") == "tok/en+=="
+    auth = call.headers["authorization"]
+    assert f"/{REGION}/kinesis/aws4_request" in auth
+    signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
+    assert {"host", "x-amz-date", "x-amz-security-token", "x-amz-target"} <= set(signed), signed
+    assert ":" in call.headers["host"], "the port is part of the signed Host"
+    assert auth.split("Signature=")[1].strip() == _expected_signature(call, "profile-secret")
