@@ -601,7 +601,8 @@ static int task_poll(void *state, cd_record_list_t *out, char *errstr, size_t er
             active++;
             if (s->state == SHARD_WAITING && !parents_done(t, s))
                 continue;
-            if (s->next_call_ms > now) {
+            /* now is whole ms (truncated): equal is not yet due, so a wait is never short */
+            if (s->next_call_ms >= now) {
                 if (s->next_call_ms < earliest)
                     earliest = s->next_call_ms;
                 continue;
@@ -625,10 +626,10 @@ static int task_poll(void *state, cd_record_list_t *out, char *errstr, size_t er
         if (now >= deadline)
             return 0;
         int64_t until = earliest < deadline ? earliest : deadline;
-        while (now < until) {
+        while (now <= until) {
             if (cd_task_context_is_stopping(t->ctx))
                 return 0;
-            int64_t slice = until - now < SLICE_MS ? until - now : SLICE_MS;
+            int64_t slice = until - now + 1 < SLICE_MS ? until - now + 1 : SLICE_MS;
             struct timespec ts = {0, (long)slice * 1000000L};
             nanosleep(&ts, NULL);
             now = now_ms();
