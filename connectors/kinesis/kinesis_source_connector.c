@@ -589,6 +589,7 @@ typedef struct kinesis_connector_s {
     cd_kinesis_shard_list_t shards;
     char *selection; /**< the matching shard ids, joined: what a change is compared on */
 
+    cd_kinesis_client_t *client; /**< used by start, then only by the monitor thread */
     pthread_t monitor;
     bool monitor_started;
     bool stopping;
@@ -628,14 +629,7 @@ static void *monitor_main(void *arg)
 {
     kinesis_connector_t *c = arg;
     char errstr[1024];
-    cd_kinesis_client_config_t cc;
-    cd_kinesis_source_client_config(&c->config, &c->creds, &cc);
-    cd_kinesis_client_t *client = cd_kinesis_client_new(&cc, errstr, sizeof(errstr));
-    if (!client) {
-        cd_log_error(CONNECTOR_LOGGER, "Shard monitor for stream %s cannot start: %s",
-                     c->config.stream, errstr);
-        return NULL;
-    }
+    cd_kinesis_client_t *client = c->client; /* the start-up client, this thread's from now on */
     pthread_mutex_lock(&c->lock);
     while (!c->stopping) {
         struct timespec until;
@@ -679,7 +673,6 @@ static void *monitor_main(void *arg)
         }
     }
     pthread_mutex_unlock(&c->lock);
-    cd_kinesis_client_destroy(client);
     return NULL;
 }
 
@@ -694,6 +687,7 @@ static void connector_free(kinesis_connector_t *c)
         regfree(&c->shard_re);
     cd_kinesis_shard_list_clear(&c->shards);
     free(c->selection);
+    cd_kinesis_client_destroy(c->client);
     pthread_mutex_destroy(&c->lock);
     pthread_cond_destroy(&c->wake);
     free(c);
@@ -710,7 +704,6 @@ static void *connector_start(const cd_properties_t *props, cd_connector_context_
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->wake, NULL);
     c->ctx = ctx;
-    cd_kinesis_client_t *client = NULL;
     if (cd_kinesis_source_config_parse(props, &c->config, errstr, errstr_size) != 0)
         goto fail;
     c->props = cd_properties_copy(props);
@@ -725,8 +718,8 @@ static void *connector_start(const cd_properties_t *props, cd_connector_context_
         goto fail;
     cd_kinesis_client_config_t cc;
     cd_kinesis_source_client_config(&c->config, &c->creds, &cc);
-    client = cd_kinesis_client_new(&cc, errstr, errstr_size);
-    if (!client)
+    c->client = cd_kinesis_client_new(&cc, errstr, errstr_size);
+    if (!c->client)
         goto fail;
     cd_log_info(CONNECTOR_LOGGER,
                 "Starting Kinesis source connector for stream %s in %s at %s (credentials from "
@@ -736,7 +729,7 @@ static void *connector_start(const cd_properties_t *props, cd_connector_context_
     cd_kinesis_err_t err = CD_KINESIS_OK;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
         cd_kinesis_shard_list_clear(&c->shards);
-        err = cd_kinesis_list_shards(client, c->config.stream, &c->shards, why, sizeof(why));
+        err = cd_kinesis_list_shards(c->client, c->config.stream, &c->shards, why, sizeof(why));
         if (err == CD_KINESIS_OK || !retryable(err) || attempt == START_ATTEMPTS)
             break;
         cd_log_warn(CONNECTOR_LOGGER,
@@ -751,8 +744,6 @@ static void *connector_start(const cd_properties_t *props, cd_connector_context_
         goto fail;
     }
     c->selection = selection_of(c, &c->shards);
-    cd_kinesis_client_destroy(client);
-    client = NULL;
     if (pthread_create(&c->monitor, NULL, monitor_main, c) == 0)
         c->monitor_started = true;
     else
@@ -760,7 +751,6 @@ static void *connector_start(const cd_properties_t *props, cd_connector_context_
                     c->config.stream);
     return c;
 fail:
-    cd_kinesis_client_destroy(client);
     connector_free(c);
     return NULL;
 }

@@ -149,7 +149,8 @@ class KinesisClient:
                 {"PartitionKey": k, "Data": base64.b64encode(d).decode()} for k, d in chunk]})
             for (k, d), entry in zip(chunk, reply["Records"]):
                 if entry.get("ErrorCode"):
-                    # Keep per-key order: write the failed one alone before moving on.
+                    # Written again alone: its new sequence number (returned) follows the
+                    # batch's others, so callers judge order by the returned sequence numbers.
                     entry = self.put_record(name, k, d)
                 results.append(entry)
         return results
@@ -157,8 +158,18 @@ class KinesisClient:
     def update_shard_count(self, name: str, target: int, wait: float = 60.0) -> None:
         self.call("UpdateShardCount", {"StreamName": name, "TargetShardCount": target,
                                        "ScalingType": "UNIFORM_SCALING"})
-        time.sleep(0.05)
-        self.wait_active(name, wait)
+        # Done when the stream is ACTIVE again *and* has `target` open shards (right after the
+        # call the status may still read ACTIVE).
+        deadline = time.monotonic() + wait
+        while True:
+            if self.stream_status(name) == "ACTIVE" and sum(
+                    1 for shard in self.list_shards(name)
+                    if not (shard.get("SequenceNumberRange") or {}).get("EndingSequenceNumber")
+            ) == target:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"stream {name} not at {target} open shards within {wait} s")
+            time.sleep(0.05)
 
     def read_all(self, name: str, shard_id: str, iterator_type: str = "TRIM_HORIZON",
                  limit: int = 10000) -> list[dict]:
