@@ -876,8 +876,14 @@ static cd_sr_result_t http_once(cd_schema_registry_t *sr, size_t idx, const char
         sr->last_status = (int)status;
         rc = CD_SR_ERR_TRANSPORT;
     } else if (res != CURLE_OK) {
-        set_err(errstr, errstr_size, "%s",
-                sr->curl_err[0] ? sr->curl_err : curl_easy_strerror(res));
+        long os_errno = 0;
+        curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+        const char *text = sr->curl_err[0] ? sr->curl_err : curl_easy_strerror(res);
+        const char *os_text = os_errno ? strerror((int)os_errno) : NULL;
+        if (os_text && !strstr(text, os_text))
+            set_err(errstr, errstr_size, "%s: %s", text, os_text);
+        else
+            set_err(errstr, errstr_size, "%s", text);
         sr->last_status = 0;
         rc = CD_SR_ERR_TRANSPORT;
     } else if (status == 200 || status == 207 || status == 204) {
