@@ -60,6 +60,7 @@ class RegistryProxy:
         if parts.scheme != "http" or not parts.hostname:
             raise ValueError(f"upstream must be an http:// URL, got {upstream!r}")
         self._up_host, self._up_port = parts.hostname, parts.port or 80
+        self.upstream = upstream.rstrip("/")
         self._host = host
         self._port = 0
         self._lock = threading.Lock()
@@ -115,6 +116,11 @@ class RegistryProxy:
     @property
     def ccompat_url(self) -> str:
         return self.url + "/apis/ccompat/v7"
+
+    @property
+    def upstream_ccompat_url(self) -> str:
+        """Apicurio itself, bypassing the proxy (for the test's own independent reads)."""
+        return self.upstream + "/apis/ccompat/v7"
 
     # -- modes -------------------------------------------------------------------------------
     def require_auth(self, user: Optional[str], password: str = "") -> None:
