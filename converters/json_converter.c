@@ -4,6 +4,7 @@
  * json_writer.c (Connect -> bytes) and json_reader.c (bytes -> Connect).
  */
 #include "converters/json_converter.h"
+#include "converters/converter_config.h"
 
 #include <connectd/converter.h>
 #include <connectd/version.h>
@@ -169,59 +170,6 @@ static void cache_put(schema_cache_t *cache, const void *key, size_t key_len, ui
 /* Configuration (ConfigDef parsing, with Java's messages)              */
 /* ------------------------------------------------------------------ */
 
-/** Java's String.trim(): strips chars <= ' ' at both ends, into @p out. */
-static void java_trim(const char *s, char *out, size_t size)
-{
-    size_t len = strlen(s);
-    size_t start = 0;
-    while (start < len && (unsigned char)s[start] <= ' ')
-        start++;
-    while (len > start && (unsigned char)s[len - 1] <= ' ')
-        len--;
-    snprintf(out, size, "%.*s", (int)(len - start), s + start);
-}
-
-static int config_bool(const cd_properties_t *config, const char *key, bool def, bool *out,
-                       char *errstr, size_t errstr_size)
-{
-    const char *raw = config ? cd_properties_get(config, key) : NULL;
-    char trimmed[16];
-    *out = def;
-    if (!raw)
-        return 0;
-    java_trim(raw, trimmed, sizeof(trimmed));
-    if (strcasecmp(trimmed, "true") == 0 && strlen(trimmed) == 4) {
-        *out = true;
-        return 0;
-    }
-    if (strcasecmp(trimmed, "false") == 0 && strlen(trimmed) == 5) {
-        *out = false;
-        return 0;
-    }
-    snprintf(errstr, errstr_size,
-             "Invalid value %s for configuration %s: Expected value to be either true or false",
-             raw, key);
-    return -1;
-}
-
-static int config_int(const cd_properties_t *config, const char *key, int32_t def, int32_t *out,
-                      char *errstr, size_t errstr_size)
-{
-    const char *raw = config ? cd_properties_get(config, key) : NULL;
-    char trimmed[32];
-    *out = def;
-    if (!raw)
-        return 0;
-    java_trim(raw, trimmed, sizeof(trimmed));
-    if (strlen(raw) >= sizeof(trimmed) || !cd_java_parse_int(trimmed, out))
-        goto invalid;
-    return 0;
-invalid:
-    snprintf(errstr, errstr_size, "Invalid value %s for configuration %s: Not a number of type INT",
-             raw, key);
-    return -1;
-}
-
 static int config_decimal_format(const cd_properties_t *config, bool *numeric, char *errstr,
                                  size_t errstr_size)
 {
@@ -230,7 +178,7 @@ static int config_decimal_format(const cd_properties_t *config, bool *numeric, c
     *numeric = false;
     if (!raw)
         return 0;
-    java_trim(raw, trimmed, sizeof(trimmed));
+    cd_converter_config_trim(raw, trimmed, sizeof(trimmed));
     if (strlen(raw) < sizeof(trimmed)) {
         if (strcasecmp(trimmed, "BASE64") == 0)
             return 0;
@@ -309,12 +257,13 @@ static void *json_create(const cd_properties_t *config, cd_converter_type_t type
     cache_init(&conv->write_cache, 0);
     cache_init(&conv->read_cache, 0);
     atomic_init(&conv->spare_doc, NULL);
-    if (config_bool(config, "schemas.enable", true, &conv->schemas_enable, errstr, errstr_size) !=
-            0 ||
-        config_int(config, "schemas.cache.size", 1000, &cache_size, errstr, errstr_size) != 0 ||
+    if (cd_converter_config_bool(config, "schemas.enable", true, &conv->schemas_enable, errstr,
+                                 errstr_size) != 0 ||
+        cd_converter_config_int(config, "schemas.cache.size", 1000, &cache_size, errstr,
+                                errstr_size) != 0 ||
         config_decimal_format(config, &conv->opts.decimal_numeric, errstr, errstr_size) != 0 ||
-        config_bool(config, "replace.null.with.default", true,
-                    &conv->opts.replace_null_with_default, errstr, errstr_size) != 0)
+        cd_converter_config_bool(config, "replace.null.with.default", true,
+                                 &conv->opts.replace_null_with_default, errstr, errstr_size) != 0)
         goto fail;
     if (cache_size < 0) {
         /* Java's LinkedHashMap refuses a negative capacity when the cache is built. */

@@ -27,6 +27,7 @@ static const cd_converter_plugin_t *const builtin_plugins[] = {
     &cd_long_converter_plugin,
     &cd_float_converter_plugin,
     &cd_double_converter_plugin,
+    &cd_avro_converter_plugin,
     NULL,
 };
 

@@ -118,6 +118,8 @@ extern const cd_converter_plugin_t cd_integer_converter_plugin;
 extern const cd_converter_plugin_t cd_long_converter_plugin;
 extern const cd_converter_plugin_t cd_float_converter_plugin;
 extern const cd_converter_plugin_t cd_double_converter_plugin;
+/** io.confluent.connect.avro.AvroConverter (converters/avro_converter.c). */
+extern const cd_converter_plugin_t cd_avro_converter_plugin;
 
 #ifdef __cplusplus
 }

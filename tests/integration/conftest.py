@@ -6,6 +6,7 @@ Fixtures:
   kinesis_mock   module: kinesis-mock (npm kinesis-local)
   kinesis_proxy  function: a fault-injecting proxy in front of kinesis_mock (harness/kinesis_proxy.py)
   apicurio       module: Apicurio Registry (Confluent-compatible API)
+  registry_proxy function: a fault-injecting proxy in front of apicurio (harness/registry_proxy.py)
   build_dir      session: CONNECTD_BUILD_DIR or <repo>/build
   standalone     function: factory standalone(kind="java"|"connectd", connectors=[...]) starting
                  JavaStandaloneWorker / ConnectdWorker on `kafka` (connectd without standalone
@@ -48,6 +49,7 @@ from harness.peers import (  # noqa: E402
     PeerUnsupported,
 )
 from harness.kinesis_proxy import KinesisProxy  # noqa: E402
+from harness.registry_proxy import RegistryProxy  # noqa: E402
 
 PEER_MARKERS = {
     "peer_kafka": "needs the real Kafka broker (session fixture `kafka`)",
@@ -216,6 +218,14 @@ def apicurio(peers_work_dir: Path) -> Iterator[Apicurio]:
     registry = _start_or_fail(Apicurio.start, peers_work_dir)
     yield registry
     registry.stop()
+
+
+@pytest.fixture
+def registry_proxy(apicurio: Apicurio) -> Iterator[RegistryProxy]:
+    """A fault-injecting (401, slow, 503, refused), call-recording proxy in front of apicurio;
+    point the converter's schema.registry.url at registry_proxy.ccompat_url."""
+    with RegistryProxy(apicurio.url) as proxy:
+        yield proxy
 
 
 @pytest.fixture

@@ -272,10 +272,12 @@ static void test_worker_converter_defaults(void **state)
     assert_string_equal(field(info, "value", "value"),
                         "org.apache.kafka.connect.storage.StringConverter");
     rec = json_object_get(json_object_get(info, "value"), "recommended_values");
-    assert_int_equal(json_array_size(rec), 9);
+    assert_int_equal(json_array_size(rec), 10);
     assert_string_equal(json_string_value(json_array_get(rec, 0)),
+                        "io.confluent.connect.avro.AvroConverter");
+    assert_string_equal(json_string_value(json_array_get(rec, 1)),
                         "org.apache.kafka.connect.converters.BooleanConverter");
-    assert_string_equal(json_string_value(json_array_get(rec, 8)),
+    assert_string_equal(json_string_value(json_array_get(rec, 9)),
                         "org.apache.kafka.connect.storage.StringConverter");
     info = config_info(infos, "key.converter.plugin.version");
     assert_string_equal(field(info, "definition", "default_value"), "4.3.1");

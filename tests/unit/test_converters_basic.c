@@ -38,7 +38,8 @@ static void test_registry(void **state)
     size_t n = 0;
     while (all[n])
         n++;
-    assert_int_equal(n, 10);
+    assert_int_equal(n, 11);
+    assert_ptr_equal(cd_converter_plugin_find("AvroConverter"), &cd_avro_converter_plugin);
     assert_ptr_equal(cd_converter_plugin_find("IntegerConverter"), &cd_integer_converter_plugin);
     assert_ptr_equal(cd_converter_plugin_find("StringConverter"), &cd_string_converter_plugin);
     assert_ptr_equal(

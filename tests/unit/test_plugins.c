@@ -62,6 +62,7 @@ static void test_all_order(void **state)
         {"org.apache.kafka.connect.file.FileStreamSinkConnector", "sink"},
         {"io.confluent.connect.kinesis.KinesisSourceConnector", "source"},
         {"org.apache.kafka.connect.file.FileStreamSourceConnector", "source"},
+        {"io.confluent.connect.avro.AvroConverter", "converter"},
         {"org.apache.kafka.connect.converters.BooleanConverter", "converter"},
         {"org.apache.kafka.connect.converters.ByteArrayConverter", "converter"},
         {"org.apache.kafka.connect.converters.DoubleConverter", "converter"},
