@@ -872,8 +872,13 @@ static int fill_anything(enc_ctx_t *ctx, const av_node_t *node, avro_value_t *av
 {
     avro_value_t field, branch;
     int index;
+    /* every optional field starts as null; the value's kind then sets one */
+    for (size_t i = 0; i < node->nfields; i++) {
+        AVRO_CHECK(avro_value_get_by_index(av, i, &field, NULL));
+        AVRO_CHECK(avro_value_set_branch(&field, 0, &branch));
+    }
     if (!value)
-        return 0; /* every field null */
+        return 0;
     if (ctx->depth > CD_AVRO_MAX_DEPTH) {
         snprintf(ctx->errstr, ctx->errstr_size, "Connect value nested deeper than %d levels",
                  CD_AVRO_MAX_DEPTH);

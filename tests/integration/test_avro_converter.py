@@ -270,12 +270,24 @@ def consume(bootstrap: str, topic: str, count: int, timeout: float = 45.0) -> li
     return out
 
 
+def registry_client(url: str):
+    from confluent_kafka.schema_registry import SchemaRegistryClient
+
+    return SchemaRegistryClient({"url": url, "timeout": 20, "max.retries": 1})
+
+
 def python_deserialize(url: str, topic: str, values: list) -> list:
     from confluent_kafka.schema_registry import SchemaRegistryClient
     from confluent_kafka.schema_registry.avro import AvroDeserializer
     from confluent_kafka.serialization import MessageField, SerializationContext
 
-    des = AvroDeserializer(SchemaRegistryClient({"url": url}))
+    from confluent_kafka.schema_registry import topic_subject_name_strategy
+
+    # confluent-kafka 2.16 defaults to AssociatedNameStrategy, which asks the registry for
+    # "associations" (a Confluent-only endpoint Apicurio never answers): use the topic strategy,
+    # which is what Confluent's Java deserializer and connectd use, and bound every request.
+    des = AvroDeserializer(registry_client(url),
+                           conf={"subject.name.strategy": topic_subject_name_strategy})
     ctx = SerializationContext(topic, MessageField.VALUE)
     return [des(v, ctx) for v in values]
 
@@ -521,7 +533,7 @@ def python_produce(bootstrap: str, url: str, topic: str, schema: dict, values: l
     from confluent_kafka.schema_registry.avro import AvroSerializer
     from confluent_kafka.serialization import MessageField, SerializationContext
 
-    ser = AvroSerializer(SchemaRegistryClient({"url": url}), json.dumps(schema))
+    ser = AvroSerializer(registry_client(url), json.dumps(schema))
     producer = Producer({"bootstrap.servers": bootstrap})
     for i, value in enumerate(values):
         producer.produce(topic, key=f"k-{i}".encode(),
@@ -601,7 +613,7 @@ def _bad_records(url: str, bootstrap: str, topic: str) -> dict:
 
     schema = {"type": "record", "name": "Row", "namespace": "com.example.bad",
               "fields": [{"name": "id", "type": "long"}, {"name": "text", "type": "string"}]}
-    ser = AvroSerializer(SchemaRegistryClient({"url": url}), json.dumps(schema))
+    ser = AvroSerializer(registry_client(url), json.dumps(schema))
     ctx = SerializationContext(topic, MessageField.VALUE)
     good = [ser({"id": i, "text": f"row {i} " + "x" * 20}, ctx) for i in range(5)]
     header = good[0][:5]
