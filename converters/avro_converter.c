@@ -219,6 +219,26 @@ static char *subject_for(avro_converter_t *c, const char *topic, const cd_avro_s
     return subject;
 }
 
+/* Whether @p subject is the subject of @p topic for a schema whose record is
+ * @p avro (TopicNameStrategy: "TOPIC-key|value"; TopicRecordNameStrategy:
+ * "TOPIC-RECORD"; RecordNameStrategy subjects do not depend on the topic). The
+ * whole suffix is compared: topic "a" must not match the subject of topic "a-b". */
+static bool subject_is_topics(const avro_converter_t *c, const char *subject, const char *topic,
+                              const cd_avro_schema_t *avro)
+{
+    size_t n = strlen(topic);
+    const char *suffix;
+    if (c->strategy == STRATEGY_RECORD)
+        return true;
+    if (strncmp(subject, topic, n) != 0 || subject[n] != '-')
+        return false;
+    if (c->strategy == STRATEGY_TOPIC)
+        suffix = c->is_key ? "key" : "value";
+    else
+        suffix = cd_avro_schema_full_name(avro);
+    return suffix && strcmp(subject + n + 1, suffix) == 0;
+}
+
 static write_entry_t *write_entry_find(avro_converter_t *c, const cd_schema_t *schema,
                                        const char *topic)
 {
@@ -227,15 +247,8 @@ static write_entry_t *write_entry_find(avro_converter_t *c, const cd_schema_t *s
         if (e->connect != schema &&
             (!e->connect || !schema || !cd_schema_equals(e->connect, schema)))
             continue;
-        /* TopicNameStrategy subjects differ per topic */
-        if (c->strategy != STRATEGY_RECORD) {
-            size_t n = strlen(topic);
-            if (strncmp(e->subject, topic, n) != 0 || e->subject[n] != '-')
-                continue;
-            if (c->strategy == STRATEGY_TOPIC &&
-                strcmp(e->subject + n + 1, c->is_key ? "key" : "value") != 0)
-                continue;
-        }
+        if (!subject_is_topics(c, e->subject, topic, e->avro)) /* subjects differ per topic */
+            continue;
         return e;
     }
     return NULL;
@@ -359,11 +372,14 @@ fail:
     return -1;
 }
 
-static read_entry_t *read_entry_find(avro_converter_t *c, int32_t id, const char *subject)
+/* The cached reader of @p id for @p topic: an entry whose version was looked up
+ * under another topic's subject is not this topic's (its version may differ). */
+static read_entry_t *read_entry_find(avro_converter_t *c, int32_t id, const char *topic)
 {
     for (size_t i = 0; i < c->nreads; i++)
         if (c->reads[i].id == id &&
-            (!subject || !c->reads[i].subject || strcmp(c->reads[i].subject, subject) == 0))
+            (!c->reads[i].subject ||
+             subject_is_topics(c, c->reads[i].subject, topic, c->reads[i].avro)))
             return &c->reads[i];
     return NULL;
 }
@@ -455,13 +471,7 @@ static int avro_to_connect(void *state, const char *topic, const cd_headers_t *h
     }
     int32_t id = (int32_t)((uint32_t)data[1] << 24 | (uint32_t)data[2] << 16 |
                            (uint32_t)data[3] << 8 | (uint32_t)data[4]);
-    read_entry_t *e = read_entry_find(c, id, NULL);
-    if (e && c->strategy == STRATEGY_TOPIC && e->subject) {
-        /* the version was looked up under another topic's subject: look again */
-        size_t n = strlen(topic);
-        if (strncmp(e->subject, topic, n) != 0 || e->subject[n] != '-')
-            e = NULL;
-    }
+    read_entry_t *e = read_entry_find(c, id, topic);
     if (!e && !(e = read_entry_new(c, topic, id, cause, sizeof(cause))))
         goto fail;
     cd_value_t *value = NULL;
