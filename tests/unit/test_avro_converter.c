@@ -1146,6 +1146,74 @@ static void test_bad_config(void **state)
     cd_converter_destroy(c);
 }
 
+/* TopicRecordNameStrategy: the cached entry of topic "a-b" (subject a-b-ns.R) is
+ * not the entry of topic "a" (subject a-ns.R), writing or reading. */
+static void test_topic_record_strategy_prefix_topics(void **state)
+{
+    (void)state;
+    char errstr[ES] = "", *text = NULL;
+    int32_t id, version;
+    cd_schema_t *st = named(cd_schema_new_struct(), "ns.R");
+    add(st, "k", cd_schema_new(CD_TYPE_STRING));
+    cd_value_t *v = cd_value_new_struct(st);
+    put(v, "k", cd_value_new_cstring("abc"));
+    cd_buf_t out;
+    cd_buf_init(&out);
+    cd_schema_registry_t *sr = registry();
+    cd_converter_t *c =
+        converter(CD_CONVERTER_VALUE,
+                  (const char *[]){"value.subject.name.strategy", "TopicRecordNameStrategy", NULL});
+    write_ok(c, "a-b", st, v, &out);
+    write_ok(c, "a", st, v, &out);
+    assert_int_equal(
+        cd_schema_registry_latest(sr, "a-b-ns.R", &id, &version, &text, errstr, sizeof(errstr)),
+        CD_SR_OK);
+    free(text);
+    assert_int_equal(
+        cd_schema_registry_latest(sr, "a-ns.R", &id, &version, &text, errstr, sizeof(errstr)),
+        CD_SR_OK);
+    free(text);
+
+    /* reading: the same id is version 1 under x-ns.R and version 2 under y-ns.R */
+    const char *other = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"ns\","
+                        "\"fields\":[{\"name\":\"z\",\"type\":\"int\"}]}";
+    const char *mine = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"ns\","
+                       "\"fields\":[{\"name\":\"q\",\"type\":\"int\"}]}";
+    int32_t id_x, id_y, ignored;
+    assert_int_equal(
+        cd_schema_registry_register(sr, "x-ns.R", mine, false, &id_x, errstr, sizeof(errstr)),
+        CD_SR_OK);
+    assert_int_equal(
+        cd_schema_registry_register(sr, "y-ns.R", other, false, &ignored, errstr, sizeof(errstr)),
+        CD_SR_OK);
+    assert_int_equal(
+        cd_schema_registry_register(sr, "y-ns.R", mine, false, &id_y, errstr, sizeof(errstr)),
+        CD_SR_OK);
+    assert_int_equal(id_x, id_y);
+    uint8_t buf[16];
+    size_t len = with_header(buf, id_x, "\x02", 1);
+    cd_schema_and_value_t sv = {0};
+    assert_int_equal(cd_converter_to_connect(c, "x", NULL, buf, len, &sv, errstr, sizeof(errstr)),
+                     0);
+    assert_int_equal(cd_schema_version(sv.schema), 1);
+    cd_schema_and_value_clear(&sv);
+    assert_int_equal(cd_converter_to_connect(c, "y", NULL, buf, len, &sv, errstr, sizeof(errstr)),
+                     0);
+    assert_int_equal(cd_schema_version(sv.schema), 2);
+    cd_schema_and_value_clear(&sv);
+    /* x again: its own cached entry, not y's */
+    assert_int_equal(cd_converter_to_connect(c, "x", NULL, buf, len, &sv, errstr, sizeof(errstr)),
+                     0);
+    assert_int_equal(cd_schema_version(sv.schema), 1);
+    cd_schema_and_value_clear(&sv);
+
+    cd_converter_destroy(c);
+    cd_schema_registry_destroy(sr);
+    cd_buf_free(&out);
+    cd_value_destroy(v);
+    cd_schema_unref(st);
+}
+
 static int teardown_all(void **state)
 {
     (void)state;
@@ -1174,6 +1242,7 @@ int main(void)
         cmocka_unit_test(test_we_read_avro_c),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_topic_record_strategy_prefix_topics),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
