@@ -1214,6 +1214,61 @@ static void test_topic_record_strategy_prefix_topics(void **state)
     cd_schema_unref(st);
 }
 
+/* Edge values: empty string/bytes/map/array, a null optional struct, null map
+ * values, a 30-digit decimal; a Date with a time part is refused on write. */
+static void test_edge_values(void **state)
+{
+    (void)state;
+    char errstr[ES] = "";
+    cd_schema_t *inner = named(cd_schema_new_struct(), "e.Inner");
+    add(inner, "x", cd_schema_new(CD_TYPE_INT32));
+    cd_schema_t *st = named(cd_schema_new_struct(), "e.Edge");
+    add(st, "s", cd_schema_new(CD_TYPE_STRING));
+    add(st, "b", cd_schema_new(CD_TYPE_BYTES));
+    add(st, "m",
+        cd_schema_new_map(cd_schema_new(CD_TYPE_STRING), opt(cd_schema_new(CD_TYPE_INT32))));
+    add(st, "a", cd_schema_new_array(cd_schema_new(CD_TYPE_STRING)));
+    add(st, "inner", opt(inner));
+    add(st, "big", cd_schema_new_decimal(5));
+    cd_schema_set_version(st, 4);
+    cd_value_t *v = cd_value_new_struct(st);
+    put(v, "s", cd_value_new_cstring(""));
+    put(v, "b", cd_value_new_bytes("", 0));
+    cd_value_t *m = cd_value_new_map();
+    cd_value_map_put(m, cd_value_new_cstring("n"), NULL);
+    cd_value_map_put(m, cd_value_new_cstring("v"), cd_value_new_int32(-1));
+    put(v, "m", m);
+    put(v, "a", cd_value_new_array());
+    put(v, "big", cd_value_new_decimal_from_string("-1234567890123456789012345.67890", 32));
+    cd_converter_t *c = converter(CD_CONVERTER_VALUE, NULL);
+    cd_buf_t out;
+    cd_buf_init(&out);
+    write_ok(c, "edge", st, v, &out);
+    cd_schema_and_value_t sv = {0};
+    if (cd_converter_to_connect(c, "edge", NULL, out.data, out.len, &sv, errstr, sizeof(errstr)) <
+        0)
+        fail_msg("to_connect: %s", errstr);
+    /* connect.version 4 was written: it wins over the registry version */
+    assert_int_equal(cd_schema_version(sv.schema), 4);
+    assert_true(cd_schema_equals(sv.schema, st));
+    assert_true(cd_value_equals(sv.value, v));
+    cd_schema_and_value_clear(&sv);
+    cd_value_destroy(v);
+    cd_schema_unref(st);
+
+    cd_schema_t *ds = cd_schema_new_date();
+    cd_value_t *dv = cd_value_new_date(86400000LL + 5);
+    bool is_null;
+    assert_int_equal(
+        cd_converter_from_connect(c, "edge", NULL, ds, dv, &out, &is_null, errstr, sizeof(errstr)),
+        -1);
+    assert_true(strncmp(errstr, "Failed to serialize Avro data from topic edge: ", 47) == 0);
+    cd_value_destroy(dv);
+    cd_schema_unref(ds);
+    cd_buf_free(&out);
+    cd_converter_destroy(c);
+}
+
 static int teardown_all(void **state)
 {
     (void)state;
@@ -1242,6 +1297,7 @@ int main(void)
         cmocka_unit_test(test_we_read_avro_c),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_edge_values),
         cmocka_unit_test(test_topic_record_strategy_prefix_topics),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
