@@ -361,8 +361,8 @@ static int avro_from_connect(void *state, const char *topic, const cd_headers_t 
     }
     return 0;
 fail:
-    if (strstr(cause, "Connection refused") || strstr(cause, "timed out") ||
-        strstr(cause, "Couldn't connect") || strstr(cause, "Could not resolve"))
+    if (strstr(cause, "Connection refused") || strstr(cause, "Couldn't connect") ||
+        strstr(cause, "Could not resolve"))
         snprintf(errstr, errstr_size,
                  "Network connection error while serializing Avro data for topic %s: %s", topic,
                  cause);
@@ -486,8 +486,8 @@ static int avro_to_connect(void *state, const char *topic, const cd_headers_t *h
     out->value = value;
     return 0;
 fail:
-    if (strstr(cause, "Connection refused") || strstr(cause, "timed out") ||
-        strstr(cause, "Couldn't connect") || strstr(cause, "Could not resolve"))
+    if (strstr(cause, "Connection refused") || strstr(cause, "Couldn't connect") ||
+        strstr(cause, "Could not resolve"))
         snprintf(errstr, errstr_size,
                  "Network connection error while deserializing data for topic %s: %s", topic,
                  cause);

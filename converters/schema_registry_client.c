@@ -97,6 +97,9 @@ struct cd_schema_registry_s {
     char *body;
     size_t body_len, body_cap;
     bool overflow;
+    bool read_timed_out;
+    double last_activity; /* now_sec() of the last byte moved, for http.read.timeout.ms */
+    curl_off_t last_dl, last_ul;
     int last_status, last_code;
     sr_subject_t *subjects;
     size_t n_subjects, cap_subjects;
@@ -133,6 +136,30 @@ static double now_sec(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Once connected, no byte moving for http.read.timeout.ms aborts the transfer,
+ * as a socket read timeout would (libcurl calls this at least once a second). */
+static int on_progress(void *opaque, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    cd_schema_registry_t *sr = opaque;
+    curl_off_t connect_us = 0;
+    double now = now_sec();
+    (void)dltotal;
+    (void)ultotal;
+    if (curl_easy_getinfo(sr->curl, CURLINFO_CONNECT_TIME_T, &connect_us) != CURLE_OK ||
+        connect_us == 0 || dlnow != sr->last_dl || ulnow != sr->last_ul) {
+        sr->last_activity = now; /* still connecting, or bytes moved */
+        sr->last_dl = dlnow;
+        sr->last_ul = ulnow;
+        return 0;
+    }
+    if ((now - sr->last_activity) * 1000.0 >= (double)sr->read_ms) {
+        sr->read_timed_out = true;
+        return 1;
+    }
+    return 0;
 }
 
 static char *dup_trim(const char *s, size_t len)
@@ -667,6 +694,11 @@ static int setup_curl(cd_schema_registry_t *sr, char *errstr, size_t errstr_size
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, sr->connect_ms);
+    /* http.read.timeout.ms as Java's socket read timeout (see on_progress); the
+     * whole exchange also stays bounded by connect + read. */
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, sr);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, sr->connect_ms + sr->read_ms);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "connectd-schema-registry-client");
     if (sr->cainfo)
@@ -865,8 +897,13 @@ static cd_sr_result_t http_once(cd_schema_registry_t *sr, size_t idx, const char
     if (sr->body)
         sr->body[0] = '\0';
     sr->overflow = false;
+    sr->read_timed_out = false;
+    sr->last_activity = now_sec();
+    sr->last_dl = sr->last_ul = 0;
     sr->curl_err[0] = '\0';
     CURLcode res = curl_easy_perform(c);
+    if (sr->read_timed_out) /* the callback's abort, told as Java tells it */
+        snprintf(sr->curl_err, sizeof(sr->curl_err), "Read timed out after %ld ms", sr->read_ms);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

@@ -195,9 +195,36 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     }
 }
 
+/* Names the failing stage and the consumed record after the converter's message, as the
+ * context Java's error reporter logs ("Executing stage 'VALUE_CONVERTER' with class ...,
+ * where consumed record is {topic='t', partition=0, offset=5, ...}"). */
+static void name_record(const rd_kafka_message_t *m, const char *stage, const cd_converter_t *conv,
+                        char *errstr, size_t errstr_size)
+{
+    char cause[1536];
+    rd_kafka_timestamp_type_t tt;
+    int64_t ts = rd_kafka_message_timestamp(m, &tt);
+    size_t n = strnlen(errstr, errstr_size);
+    if (n >= sizeof(cause))
+        n = sizeof(cause) - 1;
+    memcpy(cause, errstr, n);
+    cause[n] = '\0';
+    snprintf(errstr, errstr_size,
+             "%s (executing stage '%s' with class '%s', where consumed record is {topic='%s', "
+             "partition=%d, offset=%lld, timestamp=%lld, timestampType=%s})",
+             cause, stage, conv ? cd_converter_plugin(conv)->class_name : "?",
+             rd_kafka_topic_name(m->rkt), (int)m->partition, (long long)m->offset,
+             (long long)(tt == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts),
+             tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? "LogAppendTime"
+             : tt == RD_KAFKA_TIMESTAMP_CREATE_TIME   ? "CreateTime"
+                                                      : "NoTimestampType");
+}
+
 static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out, char *errstr,
                    size_t errstr_size)
 {
+    const char *stage = "HEADER_CONVERTER";
+    const cd_converter_t *conv = k->hc;
     const char *topic = rd_kafka_topic_name(m->rkt);
     cd_record_t *rec = cd_record_new(topic);
     cd_schema_and_value_t sv = {0};
@@ -225,6 +252,8 @@ static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out, cha
             sv.value = NULL;
         }
     }
+    stage = "KEY_CONVERTER";
+    conv = k->kc;
     if (cd_converter_to_connect(k->kc, topic, cd_record_headers(rec), m->key, m->key_len, &sv,
                                 errstr, errstr_size) < 0)
         goto fail;
@@ -232,6 +261,8 @@ static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out, cha
     cd_schema_unref(sv.schema);
     sv.schema = NULL;
     sv.value = NULL;
+    stage = "VALUE_CONVERTER";
+    conv = k->vc;
     if (cd_converter_to_connect(k->vc, topic, cd_record_headers(rec), m->payload, m->len, &sv,
                                 errstr, errstr_size) < 0)
         goto fail;
@@ -240,6 +271,7 @@ static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out, cha
     *out = rec;
     return 0;
 fail:
+    name_record(m, stage, conv, errstr, errstr_size);
     cd_schema_and_value_clear(&sv);
     cd_record_destroy(rec);
     return -1;
@@ -249,7 +281,7 @@ fail:
 static int poll_batch(snk_t *k, int timeout_ms, char *errstr, size_t errstr_size,
                       bool *tolerance_exceeded)
 {
-    char err[512];
+    char err[2048];
     for (int got = 0; got < MAX_POLL_RECORDS; got++) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(k->rk, got == 0 ? timeout_ms : 0);
         if (!m)
@@ -426,7 +458,7 @@ void *cd_sink_task_run(void *arg)
     cd_worker_task_t *t = arg;
     cd_task_settings_t *s = &t->s;
     snk_t k;
-    char errstr[1024] = "";
+    char errstr[2048] = "";
     bool stopping = false, paused = false, tolerance_exceeded = false;
     memset(&k, 0, sizeof(k));
     k.t = t;

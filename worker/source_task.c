@@ -239,7 +239,7 @@ static int send_one(src_t *src, cd_record_t *rec, cd_record_t **pre, char *errst
     const char *topic = cd_record_topic(rec);
     cd_headers_t *headers = cd_record_headers(rec);
     rd_kafka_headers_t *kh = NULL;
-    char err[512];
+    char err[2048];
     bool is_null_key = false, is_null_value = false;
     *tolerance_exceeded = false;
     if (!topic || !*topic) {
@@ -545,7 +545,7 @@ void *cd_source_task_run(void *arg)
     cd_worker_task_t *t = arg;
     cd_task_settings_t *s = &t->s;
     src_t src;
-    char errstr[1024] = "";
+    char errstr[2048] = "";
     char *trace = NULL;
     bool stopping = false, paused = false, tolerance_exceeded = false;
     memset(&src, 0, sizeof(src));
