@@ -17,18 +17,12 @@ struct cd_converter_s {
 };
 
 static const cd_converter_plugin_t *const builtin_plugins[] = {
-    &cd_json_converter_plugin,
-    &cd_string_converter_plugin,
-    &cd_byte_array_converter_plugin,
-    &cd_simple_header_converter_plugin,
-    &cd_boolean_converter_plugin,
-    &cd_short_converter_plugin,
-    &cd_integer_converter_plugin,
-    &cd_long_converter_plugin,
-    &cd_float_converter_plugin,
-    &cd_double_converter_plugin,
-    &cd_avro_converter_plugin,
-    NULL,
+    &cd_json_converter_plugin,       &cd_string_converter_plugin,
+    &cd_byte_array_converter_plugin, &cd_simple_header_converter_plugin,
+    &cd_boolean_converter_plugin,    &cd_short_converter_plugin,
+    &cd_integer_converter_plugin,    &cd_long_converter_plugin,
+    &cd_float_converter_plugin,      &cd_double_converter_plugin,
+    &cd_avro_converter_plugin,       NULL,
 };
 
 /* Plugins registered from shared objects (plugin.path). */

@@ -48,7 +48,8 @@ typedef struct cd_schema_registry_s cd_schema_registry_t;
 typedef enum cd_sr_result_e {
     CD_SR_OK = 0,
     CD_SR_ERR_NOT_FOUND = -1, /**< 404: subject/version/schema/id not found (40401, 40402, 40403) */
-    CD_SR_ERR_REGISTRY = -2,  /**< any other error answer (409 incompatible, 422 invalid, 401, 5xx) */
+    CD_SR_ERR_REGISTRY =
+        -2, /**< any other error answer (409 incompatible, 422 invalid, 401, 5xx) */
     CD_SR_ERR_TRANSPORT = -3, /**< no answer: refused, timeout, TLS, bad/oversized body */
     CD_SR_ERR_CONFIG = -4,    /**< a bad argument or a cache bound exceeded */
 } cd_sr_result_t;
@@ -91,9 +92,9 @@ cd_sr_result_t cd_schema_registry_schema_by_id(cd_schema_registry_t *sr, int32_t
  * @brief GET /subjects/{subject}/versions/latest (use.latest.version): id,
  * version and a malloc'd copy of the schema text. Cached for latest.cache.ttl.sec.
  */
-cd_sr_result_t cd_schema_registry_latest(cd_schema_registry_t *sr, const char *subject,
-                                         int32_t *id, int32_t *version, char **schema_json,
-                                         char *errstr, size_t errstr_size);
+cd_sr_result_t cd_schema_registry_latest(cd_schema_registry_t *sr, const char *subject, int32_t *id,
+                                         int32_t *version, char **schema_json, char *errstr,
+                                         size_t errstr_size);
 
 /** @brief Forgets every mock:// scope (tests and fuzzers; no client may be alive). */
 void cd_schema_registry_mock_reset(void);
