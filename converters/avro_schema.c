@@ -645,6 +645,24 @@ static void full_name_of(const char *ns, const char *name, char *out, size_t siz
     snprintf(out, size, "%s%s%s", ns && *ns ? ns : "", ns && *ns ? "." : "", name);
 }
 
+/* Avro's JSON form of bytes: an ISO-8859-1 string, each byte one code point. */
+static json_t *latin1_string(const uint8_t *b, size_t n)
+{
+    cd_buf_t s;
+    cd_buf_init(&s);
+    for (size_t i = 0; i < n; i++) {
+        if (b[i] < 0x80) {
+            cd_buf_append_char(&s, (char)b[i]);
+        } else {
+            cd_buf_append_char(&s, (char)(0xC0 | (b[i] >> 6)));
+            cd_buf_append_char(&s, (char)(0x80 | (b[i] & 0x3F)));
+        }
+    }
+    json_t *j = json_stringn(s.data ? (const char *)s.data : "", s.len);
+    cd_buf_free(&s);
+    return j;
+}
+
 /* A Connect value -> its JSON default (defaultValueFromConnect). */
 static json_t *default_from_connect(from_ctx_t *ctx, const cd_schema_t *schema,
                                     const cd_value_t *value)
@@ -655,20 +673,7 @@ static json_t *default_from_connect(from_ctx_t *ctx, const cd_schema_t *schema,
     case CD_LOGICAL_KIND_DECIMAL: {
         size_t n;
         const uint8_t *b = cd_value_decimal_unscaled(value, &n);
-        /* bytes defaults are ISO-8859-1 strings: each byte one code point */
-        cd_buf_t s;
-        cd_buf_init(&s);
-        for (size_t i = 0; i < n; i++) {
-            if (b[i] < 0x80) {
-                cd_buf_append_char(&s, (char)b[i]);
-            } else {
-                cd_buf_append_char(&s, (char)(0xC0 | (b[i] >> 6)));
-                cd_buf_append_char(&s, (char)(0x80 | (b[i] & 0x3F)));
-            }
-        }
-        json_t *j = json_stringn(s.data ? (const char *)s.data : "", s.len);
-        cd_buf_free(&s);
-        return j;
+        return latin1_string(b, n);
     }
     case CD_LOGICAL_KIND_DATE: {
         int32_t days;
@@ -709,19 +714,7 @@ static json_t *default_from_connect(from_ctx_t *ctx, const cd_schema_t *schema,
     case CD_TYPE_BYTES: {
         size_t n;
         const uint8_t *b = cd_value_bytes(value, &n);
-        cd_buf_t s;
-        cd_buf_init(&s);
-        for (size_t i = 0; i < n; i++) {
-            if (b[i] < 0x80) {
-                cd_buf_append_char(&s, (char)b[i]);
-            } else {
-                cd_buf_append_char(&s, (char)(0xC0 | (b[i] >> 6)));
-                cd_buf_append_char(&s, (char)(0x80 | (b[i] & 0x3F)));
-            }
-        }
-        json_t *j = json_stringn(s.data ? (const char *)s.data : "", s.len);
-        cd_buf_free(&s);
-        return j;
+        return latin1_string(b, n);
     }
     case CD_TYPE_ARRAY: {
         json_t *a = json_array();
