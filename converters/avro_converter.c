@@ -24,7 +24,6 @@
 
 #include "util/properties.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,11 +405,7 @@ static read_entry_t *read_entry_new(avro_converter_t *c, const char *topic, int3
         goto fail;
     }
     /* the registry's version stands in for a missing connect.version */
-    json_t *root = NULL;
-    json_error_t jerr;
-    root = json_loads(text, JSON_DECODE_ANY, &jerr);
-    bool has_connect_version = json_is_object(root) && json_object_get(root, "connect.version");
-    json_decref(root);
+    bool has_connect_version = cd_avro_schema_has_connect_version(e.avro);
     if (!has_connect_version && (e.subject = subject_for(c, topic, e.avro, err, sizeof(err)))) {
         int32_t found_id;
         rc = cd_schema_registry_lookup(c->registry, e.subject, text, false, &found_id, &version,

@@ -51,6 +51,8 @@ void cd_avro_schema_destroy(cd_avro_schema_t *schema);
 const char *cd_avro_schema_text(const cd_avro_schema_t *schema);
 /** @returns the full name of a top-level record (or other named type), else NULL. */
 const char *cd_avro_schema_full_name(const cd_avro_schema_t *schema);
+/** @returns true if the top-level type carries a connect.version property. */
+bool cd_avro_schema_has_connect_version(const cd_avro_schema_t *schema);
 /** @returns true if the top-level type is "bytes" (written raw, without a length). */
 bool cd_avro_schema_is_bytes(const cd_avro_schema_t *schema);
 

@@ -468,6 +468,11 @@ const char *cd_avro_schema_full_name(const cd_avro_schema_t *schema)
     return schema->root->full_name;
 }
 
+bool cd_avro_schema_has_connect_version(const cd_avro_schema_t *schema)
+{
+    return json_is_object(schema->json) && json_object_get(schema->json, "connect.version");
+}
+
 bool cd_avro_schema_is_bytes(const cd_avro_schema_t *schema)
 {
     return schema->root->type == AV_BYTES;
