@@ -352,8 +352,14 @@ def wait_for_kafka_metadata(bootstrap: str, node_id: Optional[int], *, timeout: 
 
 
 def kafka_cluster_id() -> str:
-    """A fresh Kafka cluster id: 16 random bytes, URL-safe base64 without padding (22 chars)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """A fresh Kafka cluster id: 16 random bytes, URL-safe base64 without padding (22 chars).
+
+    Like Kafka's Uuid.randomUuid(), ids starting with '-' are drawn again: the storage tool's
+    argument parser would read one as an option (1 draw in 64)."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 @dataclass

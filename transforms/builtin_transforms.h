@@ -1,0 +1,47 @@
+/**
+ * @file builtin_transforms.h
+ * @brief The transformations and predicates that ship with Apache Kafka
+ *        (connect-transforms), one file per transformation.
+ */
+#ifndef CONNECTD_TRANSFORMS_BUILTIN_TRANSFORMS_H
+#define CONNECTD_TRANSFORMS_BUILTIN_TRANSFORMS_H
+
+#include <connectd/transform.h>
+
+extern const cd_transform_plugin_t cd_transform_cast_key_plugin;
+extern const cd_transform_plugin_t cd_transform_cast_value_plugin;
+extern const cd_transform_plugin_t cd_transform_drop_headers_plugin;
+extern const cd_transform_plugin_t cd_transform_extract_field_key_plugin;
+extern const cd_transform_plugin_t cd_transform_extract_field_value_plugin;
+extern const cd_transform_plugin_t cd_transform_filter_plugin;
+extern const cd_transform_plugin_t cd_transform_flatten_key_plugin;
+extern const cd_transform_plugin_t cd_transform_flatten_value_plugin;
+extern const cd_transform_plugin_t cd_transform_header_from_key_plugin;
+extern const cd_transform_plugin_t cd_transform_header_from_value_plugin;
+extern const cd_transform_plugin_t cd_transform_hoist_field_key_plugin;
+extern const cd_transform_plugin_t cd_transform_hoist_field_value_plugin;
+extern const cd_transform_plugin_t cd_transform_insert_field_key_plugin;
+extern const cd_transform_plugin_t cd_transform_insert_field_value_plugin;
+extern const cd_transform_plugin_t cd_transform_insert_header_plugin;
+extern const cd_transform_plugin_t cd_transform_mask_field_key_plugin;
+extern const cd_transform_plugin_t cd_transform_mask_field_value_plugin;
+extern const cd_transform_plugin_t cd_transform_regex_router_plugin;
+extern const cd_transform_plugin_t cd_transform_replace_field_key_plugin;
+extern const cd_transform_plugin_t cd_transform_replace_field_value_plugin;
+extern const cd_transform_plugin_t cd_transform_set_schema_metadata_key_plugin;
+extern const cd_transform_plugin_t cd_transform_set_schema_metadata_value_plugin;
+extern const cd_transform_plugin_t cd_transform_timestamp_converter_key_plugin;
+extern const cd_transform_plugin_t cd_transform_timestamp_converter_value_plugin;
+extern const cd_transform_plugin_t cd_transform_timestamp_router_plugin;
+extern const cd_transform_plugin_t cd_transform_value_to_key_plugin;
+
+extern const cd_predicate_plugin_t cd_predicate_topic_name_matches_plugin;
+extern const cd_predicate_plugin_t cd_predicate_has_header_key_plugin;
+extern const cd_predicate_plugin_t cd_predicate_record_is_tombstone_plugin;
+
+/** Every built-in transformation, NULL-terminated (registry order, unsorted). */
+extern const cd_transform_plugin_t *const cd_builtin_transforms[];
+/** Every built-in predicate, NULL-terminated. */
+extern const cd_predicate_plugin_t *const cd_builtin_predicates[];
+
+#endif
