@@ -1,37 +1,275 @@
 /*
- * transform_chain.c: the identity transformation chain. Placeholder for the
- * SMT chain of issue 7 (see transform_chain.h): it accepts any connector
- * config and passes every record through unchanged.
+ * transform_chain.c: the TransformationChain of a task. Built from a
+ * connector's `transforms` and `predicates` settings as Java's
+ * ConnectorConfig.transformationStages does: one stage per alias, its
+ * transformation configured with `transforms.<alias>.*` (prefix removed,
+ * `predicate` and `negate` taken out), its optional predicate configured with
+ * `predicates.<predicate alias>.*`; a stage applies when it has no predicate
+ * or when `negate` XOR test(record) (TransformationStage.apply).
  */
 #include "transform_chain.h"
 
+#include <connectd/config_def.h>
+#include <connectd/properties.h>
+#include <connectd/transform.h>
+
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/** More aliases than this in one connector is refused (a bounded chain). */
+#define TC_MAX_STAGES 64
+
+typedef struct tc_stage_s {
+    const cd_transform_plugin_t *transform;
+    void *transform_state;
+    const cd_predicate_plugin_t *predicate; /* NULL = always applies */
+    void *predicate_state;
+    bool negate;
+} tc_stage_t;
 
 struct cd_transform_chain_s {
-    int unused;
+    tc_stage_t stages[TC_MAX_STAGES];
+    size_t count;
+    const char *failed_class; /* the class of the stage that failed last */
 };
+
+/* The aliases of the list setting @p key (ConfigDef LIST parsing). @returns the count,
+ * or -1 with errstr. */
+static int tc_aliases(const cd_properties_t *config, const char *key, cd_config_value_t *out,
+                      char *errstr, size_t errstr_size)
+{
+    static const cd_config_key_t list_key = {.name = "aliases", .type = CD_CONFIG_LIST};
+    const char *raw = cd_properties_get(config, key);
+    memset(out, 0, sizeof(*out));
+    out->is_null = true;
+    if (!raw)
+        return 0;
+    if (cd_config_parse_value(&list_key, raw, out, errstr, errstr_size) != 0)
+        return -1;
+    if (out->list_count > TC_MAX_STAGES) {
+        snprintf(errstr, errstr_size, "Invalid value %s for configuration %s: more than %d aliases",
+                 raw, key, TC_MAX_STAGES);
+        cd_config_value_clear(out);
+        return -1;
+    }
+    return (int)out->list_count;
+}
+
+/* AbstractConfig.originalsWithPrefix(prefix). */
+static cd_properties_t *tc_with_prefix(const cd_properties_t *config, const char *prefix)
+{
+    cd_properties_t *out = cd_properties_new();
+    size_t plen = strlen(prefix);
+    for (size_t i = 0; out && i < cd_properties_count(config); i++) {
+        const char *k = cd_properties_key_at(config, i);
+        if (strncmp(k, prefix, plen) == 0 &&
+            cd_properties_set(out, k + plen, cd_properties_value_at(config, i)) != 0) {
+            cd_properties_destroy(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* The class named by `<prefix>type`, as ConfigDef parses a CLASS setting: the
+ * ConfigException texts of a missing or unknown class. */
+static const char *tc_class_of(const cd_properties_t *config, const char *prefix, char *key,
+                               size_t key_size, char *errstr, size_t errstr_size)
+{
+    const char *value;
+    snprintf(key, key_size, "%stype", prefix);
+    value = cd_properties_get(config, key);
+    if (!value) {
+        snprintf(errstr, errstr_size,
+                 "Missing required configuration \"%s\" which has no default value.", key);
+        return NULL;
+    }
+    return value;
+}
+
+static void tc_unknown_class(const char *key, const char *value, char *errstr, size_t errstr_size)
+{
+    snprintf(errstr, errstr_size,
+             "Invalid value %s for configuration %s: Class %s could not be found.", value, key,
+             value);
+}
+
+/* Builds the predicate of a stage from `predicates.<alias>.*`. */
+static int tc_predicate(const cd_properties_t *config, const cd_config_value_t *predicates,
+                        const char *alias, tc_stage_t *stage, char *errstr, size_t errstr_size)
+{
+    char prefix[512], key[600];
+    const char *cls;
+    bool listed = false;
+    cd_properties_t *pconf;
+    int rc;
+    for (size_t i = 0; i < predicates->list_count && !listed; i++)
+        listed = strcmp(predicates->list[i], alias) == 0;
+    snprintf(prefix, sizeof(prefix), "predicates.%s.", alias);
+    if (!listed) {
+        /* AbstractConfig.get of a key the enriched ConfigDef does not define */
+        snprintf(errstr, errstr_size, "Unknown configuration '%stype'", prefix);
+        return -1;
+    }
+    cls = tc_class_of(config, prefix, key, sizeof(key), errstr, errstr_size);
+    if (!cls)
+        return -1;
+    stage->predicate = cd_predicate_plugin_find(cls);
+    if (!stage->predicate) {
+        tc_unknown_class(key, cls, errstr, errstr_size);
+        return -1;
+    }
+    pconf = tc_with_prefix(config, prefix);
+    if (!pconf) {
+        snprintf(errstr, errstr_size, "Out of memory");
+        return -1;
+    }
+    rc = stage->predicate->create(pconf, &stage->predicate_state, errstr, errstr_size);
+    cd_properties_destroy(pconf);
+    if (rc != 0) {
+        stage->predicate = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static int tc_stage(const cd_properties_t *config, const cd_config_value_t *predicates,
+                    const char *alias, tc_stage_t *stage, char *errstr, size_t errstr_size)
+{
+    char prefix[512], key[600];
+    const char *cls, *predicate_alias, *negate;
+    cd_properties_t *tconf;
+    int rc;
+    snprintf(prefix, sizeof(prefix), "transforms.%s.", alias);
+    cls = tc_class_of(config, prefix, key, sizeof(key), errstr, errstr_size);
+    if (!cls)
+        return -1;
+    stage->transform = cd_transform_plugin_find(cls);
+    if (!stage->transform) {
+        tc_unknown_class(key, cls, errstr, errstr_size);
+        return -1;
+    }
+    tconf = tc_with_prefix(config, prefix);
+    if (!tconf) {
+        snprintf(errstr, errstr_size, "Out of memory");
+        return -1;
+    }
+    predicate_alias = cd_properties_get(tconf, "predicate");
+    negate = cd_properties_get(tconf, "negate");
+    /* Boolean.parseBoolean */
+    stage->negate = negate && strcasecmp(negate, "true") == 0;
+    if (predicate_alias) {
+        char pa[256];
+        snprintf(pa, sizeof(pa), "%s", predicate_alias);
+        cd_properties_remove(tconf, "predicate");
+        cd_properties_remove(tconf, "negate");
+        rc = stage->transform->create(tconf, &stage->transform_state, errstr, errstr_size);
+        cd_properties_destroy(tconf);
+        if (rc != 0) {
+            stage->transform = NULL;
+            return -1;
+        }
+        return tc_predicate(config, predicates, pa, stage, errstr, errstr_size);
+    }
+    cd_properties_remove(tconf, "negate");
+    rc = stage->transform->create(tconf, &stage->transform_state, errstr, errstr_size);
+    cd_properties_destroy(tconf);
+    if (rc != 0) {
+        stage->transform = NULL;
+        return -1;
+    }
+    return 0;
+}
 
 cd_transform_chain_t *cd_transform_chain_new(const cd_properties_t *connector_config, char *errstr,
                                              size_t errstr_size)
 {
-    (void)connector_config;
     cd_transform_chain_t *chain = calloc(1, sizeof(*chain));
-    if (!chain && errstr_size)
-        errstr[0] = '\0';
+    cd_config_value_t transforms, predicates;
+    int nt, np;
+    if (!chain) {
+        snprintf(errstr, errstr_size, "Out of memory");
+        return NULL;
+    }
+    if (!connector_config)
+        return chain;
+    nt = tc_aliases(connector_config, "transforms", &transforms, errstr, errstr_size);
+    if (nt < 0) {
+        free(chain);
+        return NULL;
+    }
+    np = tc_aliases(connector_config, "predicates", &predicates, errstr, errstr_size);
+    if (np < 0) {
+        cd_config_value_clear(&transforms);
+        free(chain);
+        return NULL;
+    }
+    for (int i = 0; i < nt; i++) {
+        tc_stage_t *stage = &chain->stages[chain->count];
+        int rc =
+            tc_stage(connector_config, &predicates, transforms.list[i], stage, errstr, errstr_size);
+        if (stage->transform || stage->predicate)
+            chain->count++;
+        if (rc != 0) {
+            cd_config_value_clear(&transforms);
+            cd_config_value_clear(&predicates);
+            cd_transform_chain_destroy(chain);
+            return NULL;
+        }
+    }
+    cd_config_value_clear(&transforms);
+    cd_config_value_clear(&predicates);
     return chain;
 }
 
 void cd_transform_chain_destroy(cd_transform_chain_t *chain)
 {
+    if (!chain)
+        return;
+    for (size_t i = 0; i < chain->count; i++) {
+        tc_stage_t *s = &chain->stages[i];
+        if (s->transform && s->transform->destroy)
+            s->transform->destroy(s->transform_state);
+        if (s->predicate && s->predicate->destroy)
+            s->predicate->destroy(s->predicate_state);
+    }
     free(chain);
+}
+
+size_t cd_transform_chain_size(const cd_transform_chain_t *chain)
+{
+    return chain ? chain->count : 0;
+}
+
+const char *cd_transform_chain_failed_class(const cd_transform_chain_t *chain)
+{
+    return chain ? chain->failed_class : NULL;
 }
 
 int cd_transform_chain_apply(cd_transform_chain_t *chain, cd_record_t **record, char *errstr,
                              size_t errstr_size)
 {
-    (void)chain;
-    (void)record;
-    (void)errstr;
-    (void)errstr_size;
+    if (!chain)
+        return 0;
+    chain->failed_class = NULL;
+    for (size_t i = 0; i < chain->count && *record; i++) {
+        tc_stage_t *s = &chain->stages[i];
+        if (s->predicate) {
+            int t = s->predicate->test(s->predicate_state, *record, errstr, errstr_size);
+            if (t < 0) {
+                chain->failed_class = s->predicate->class_name;
+                return -1;
+            }
+            if (!(s->negate ^ (t == 1)))
+                continue;
+        }
+        if (s->transform->apply(s->transform_state, record, errstr, errstr_size) != 0) {
+            chain->failed_class = s->transform->class_name;
+            return -1;
+        }
+    }
     return 0;
 }
