@@ -658,10 +658,13 @@ static int tc_create(cd_transform_target_t target, const cd_properties_t *props,
         char why[256];
         st->pattern = cd_smtb_strdup(format);
         if (tc_compile(st, format, why, sizeof(why)) != 0) {
+            /* Java's ConfigException(String, Throwable) resolves to (name, value):
+             * "Invalid value <exception> for configuration <message>". */
             snprintf(errstr, errstr_size,
+                     "Invalid value java.lang.IllegalArgumentException: %s for configuration "
                      "TimestampConverter requires a SimpleDateFormat-compatible pattern for "
                      "string timestamps: %s",
-                     format);
+                     why, format);
             goto fail;
         }
     }

@@ -7,10 +7,12 @@
 #include "transforms/smt_b_util.h"
 #include "transforms/transform_util.h"
 
+#include <connectd/properties.h>
 #include <connectd/version.h>
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define VK_PURPOSE "copying fields from value to key"
 
@@ -54,12 +56,33 @@ static void vk_destroy(void *state)
     free(st);
 }
 
+/* ValidList.anyNonDuplicateValues sees the list as given (duplicates included). */
+static int vk_check_duplicates(const cd_properties_t *props, char *errstr, size_t errstr_size)
+{
+    const char *raw = cd_properties_get(props, "fields");
+    cd_config_value_t parsed;
+    static const cd_config_key_t plain = {.name = "fields", .type = CD_CONFIG_LIST};
+    int dup = 0;
+    if (!raw || cd_config_parse_value(&plain, raw, &parsed, errstr, errstr_size) != 0)
+        return 0; /* the real parse reports it */
+    for (size_t i = 0; i < parsed.list_count && !dup; i++)
+        for (size_t j = i + 1; j < parsed.list_count && !dup; j++)
+            dup = strcmp(parsed.list[i], parsed.list[j]) == 0;
+    cd_config_value_clear(&parsed);
+    if (!dup)
+        return 0;
+    snprintf(errstr, errstr_size, "Configuration 'fields' values must not be duplicated.");
+    return -1;
+}
+
 static int vk_create(const cd_properties_t *props, void **state, char *errstr, size_t errstr_size)
 {
     cd_smtb_config_t cfg;
     vk_state_t *st;
     const char *const *list;
     *state = NULL;
+    if (vk_check_duplicates(props, errstr, errstr_size) != 0)
+        return -1;
     if (cd_smtb_config_parse(&cfg, vk_config_keys, props, errstr, errstr_size) != 0)
         return -1;
     st = calloc(1, sizeof(*st));

@@ -72,8 +72,8 @@ static void test_extract_field(void **state)
     cd_transform_chain_t *c =
         chain_of("org.apache.kafka.connect.transforms.ExtractField$Value", err, sizeof(err), NULL);
     assert_null(c);
-    assert_string_equal(err,
-                        "Missing required configuration \"field\" which has no default value.");
+    assert_string_equal(
+        err, "Missing required configuration \"transforms.t.field\" which has no default value.");
 
     c = chain_of("org.apache.kafka.connect.transforms.ExtractField$Value", err, sizeof(err),
                  "field", "y", NULL);
