@@ -47,6 +47,7 @@ typedef enum cd_herder_op_e {
     CD_OP_PUT_TASK_CONFIGS,     /* name, json = configs, text = algorithm, text2 = signature,
                                    config unused; body bytes in blob */
     CD_OP_FENCE_ZOMBIES,        /* name, text/text2/blob as above */
+    CD_OP_TASK_FAILED,          /* name, task (posted by task threads; automatic restarts) */
     CD_OP_PRIVATE_BASE = 100,   /* herder-specific internal calls */
 } cd_herder_op_t;
 

@@ -589,6 +589,7 @@ int cd_worker_start_task(cd_worker_t *w, const char *connector, int task_id,
     t->s.offsets = plugin->type == CD_CONNECTOR_SOURCE ? w->offsets : NULL;
     t->s.status = w->status;
     t->s.plugin = plugin;
+    t->s.listener = w->listener;
     t->ctx.task = t;
     t->ctx.connector = t->s.connector;
     t->ctx.task_id = task_id;

@@ -21,6 +21,8 @@ typedef struct cd_worker_s cd_worker_t;
 typedef struct cd_worker_listener_s {
     /** ConnectorContext.requestTaskReconfiguration. */
     void (*request_task_reconfiguration)(void *opaque, const char *connector);
+    /** A task of this worker went FAILED (called on the task's thread; may be NULL). */
+    void (*task_failed)(void *opaque, const char *connector, int task);
     void *opaque;
 } cd_worker_listener_t;
 
