@@ -99,23 +99,6 @@ static void tc_unknown_class(const char *key, const char *value, char *errstr, s
 }
 
 /* Builds the predicate of a stage from `predicates.<alias>.*`. */
-/* ConnectorConfig.enrich: the plugin's keys embedded under the alias prefix are
- * parsed with the connector config first, so a missing required key is reported
- * with its full name ("transforms.<alias>.<key>"). */
-static int tc_check_required(const cd_config_key_t *keys, const cd_properties_t *conf,
-                             const char *prefix, char *errstr, size_t errstr_size)
-{
-    for (size_t i = 0; keys && keys[i].name; i++) {
-        if (keys[i].default_value == CD_NO_DEFAULT && !cd_properties_get(conf, keys[i].name)) {
-            snprintf(errstr, errstr_size,
-                     "Missing required configuration \"%s%s\" which has no default value.", prefix,
-                     keys[i].name);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 static int tc_predicate(const cd_properties_t *config, const cd_config_value_t *predicates,
                         const char *alias, tc_stage_t *stage, char *errstr, size_t errstr_size)
 {
@@ -143,11 +126,6 @@ static int tc_predicate(const cd_properties_t *config, const cd_config_value_t *
     pconf = tc_with_prefix(config, prefix);
     if (!pconf) {
         snprintf(errstr, errstr_size, "Out of memory");
-        return -1;
-    }
-    if (tc_check_required(stage->predicate->config_keys, pconf, prefix, errstr, errstr_size)) {
-        cd_properties_destroy(pconf);
-        stage->predicate = NULL;
         return -1;
     }
     rc = stage->predicate->create(pconf, &stage->predicate_state, errstr, errstr_size);
@@ -178,11 +156,6 @@ static int tc_stage(const cd_properties_t *config, const cd_config_value_t *pred
     tconf = tc_with_prefix(config, prefix);
     if (!tconf) {
         snprintf(errstr, errstr_size, "Out of memory");
-        return -1;
-    }
-    if (tc_check_required(stage->transform->config_keys, tconf, prefix, errstr, errstr_size)) {
-        cd_properties_destroy(tconf);
-        stage->transform = NULL;
         return -1;
     }
     predicate_alias = cd_properties_get(tconf, "predicate");
