@@ -174,9 +174,10 @@ def test_sink_dead_letter_queue_with_context_headers(worker, kafka, unique_name,
     assert dead[0].timestamp()[1] > 0
     # errors.log.enable with include.messages: LogReporter's lines
     log = worker.log_path.read_text(errors="replace")
-    assert (f"Error encountered in task {name}-0. Executing stage 'VALUE_CONVERTER' with class "
-            f"'{JSON}', where consumed record is {{topic='{topic}', partition=0, offset=1")
-            in log), log[-3000:]
+    expected = (f"Error encountered in task {name}-0. Executing stage 'VALUE_CONVERTER' with "
+                f"class '{JSON}', where consumed record is {{topic='{topic}', partition=0, "
+                f"offset=1")
+    assert expected in log, log[-3000:]
     assert f"Executing stage 'TRANSFORMATION' with class '{HEADER_FROM}'" in log
     assert task_state(worker, name)["state"] == "RUNNING"
 
