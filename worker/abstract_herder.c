@@ -205,8 +205,18 @@ static json_t *validate_resolved(cd_abstract_herder_t *h, const cd_properties_t 
         return NULL;
     }
     json_t *infos = cd_connector_config_validate(resolved, status, errstr, errstr_size);
-    if (infos)
+    if (infos) {
         mask_resolved_values(infos, config, resolved);
+    } else {
+        /* the message may quote the config ("Connector config {...} contains no connector
+         * type"): it is made again from the raw config, which holds no secret */
+        json_t *raw = cd_connector_config_validate(config, status, errstr, errstr_size);
+        if (raw) {
+            json_decref(raw);
+            *status = 400;
+            snprintf(errstr, errstr_size, "Connector configuration is invalid");
+        }
+    }
     cd_properties_destroy(resolved);
     return infos;
 }

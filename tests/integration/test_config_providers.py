@@ -122,6 +122,13 @@ def test_secrets_move_data_and_never_show(standalone, secrets: dict, unique_name
         answers[f"validate {cls}"] = json.dumps(body)
         shown = {c["value"]["name"]: c["value"]["value"] for c in body["configs"]}
         assert shown["file"] == cfg["file"]
+    # an error message that quotes the config quotes the raw one
+    status, body = http_json("PUT", f"{url}/connectors/{unique_name}-bad/config",
+                             {"secret.token": src_cfg["secret.token"]})
+    assert status == 400, body
+    assert "contains no connector type" in body["message"], body
+    assert src_cfg["secret.token"] in body["message"], body
+    answers["no connector type"] = json.dumps(body)
     for what, text in answers.items():
         for secret in secrets_shown:
             assert secret not in text, f"{what} shows a resolved secret: {text}"
@@ -190,3 +197,64 @@ def test_missing_secret_file_fails_task_and_connector(standalone, secrets: dict,
     assert worker.process.alive()
     text = get_text(f"{url}/connectors/{name}/config")
     assert s["token"] not in text and "${file:" in text
+
+
+def read_config_topic(bootstrap: str, topic: str) -> list[tuple[str, str]]:
+    """Every (key, value) of the config topic up to its end offset."""
+    from confluent_kafka import Consumer, TopicPartition
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"probe-{uuid.uuid4().hex}",
+                         "enable.auto.commit": False})
+    try:
+        _, end = consumer.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
+        consumer.assign([TopicPartition(topic, 0, 0)])
+        records: list[tuple[str, str]] = []
+        position = 0
+
+        def drained() -> bool:
+            nonlocal position
+            msg = consumer.poll(0.5)
+            if msg is not None and not msg.error():
+                records.append(((msg.key() or b"").decode(), (msg.value() or b"").decode()))
+                position = msg.offset() + 1
+            return position >= end
+        wait_until(drained, what=f"{topic} read to offset {end}", timeout=DEADLINE, interval=0)
+        return records
+    finally:
+        consumer.close()
+
+
+@pytest.mark.parametrize("kind", ["java", "connectd"])
+def test_config_topic_keeps_variables(connect_worker, kafka, secrets: dict, unique_name: str,
+                                      kind: str):
+    """Distributed: the task configs written to the config topic hold the variables (Java's
+    reverseTransform), for the Java worker and connectd alike, while the data moves."""
+    s = secrets
+    prefix = f"cp-{uuid.uuid4().hex[:8]}"
+    worker = connect_worker(kind=kind, group_id=f"{prefix}-group", topic_prefix=prefix,
+                            extra_properties=worker_properties(s))
+    url = worker.url
+    name = f"{unique_name}-src"
+    src_cfg, _ = connector_configs(s, name)
+    def created() -> bool:
+        st, _ = http_json("PUT", f"{url}/connectors/{name}/config", src_cfg, timeout=30)
+        return st in (200, 201)
+    wait_until(created, what=f"{name} created", timeout=DEADLINE)
+    wait_running(url, name)
+    with open(s["source"], "a") as out:
+        out.write("".join(f"row-{i}\n" for i in range(50)))
+
+    def tasks_stored() -> bool:
+        records = read_config_topic(kafka.bootstrap, f"{prefix}-configs")
+        return any(k == f"task-{name}-0" for k, _ in records)
+    wait_until(tasks_stored, what="task config in the config topic", timeout=DEADLINE)
+    records = read_config_topic(kafka.bootstrap, f"{prefix}-configs")
+    task_values = [v for k, v in records if k == f"task-{name}-0"]
+    assert task_values
+    for _, value in records:
+        assert s["token"] not in value and str(s["source"]) not in value, value
+    task = json.loads(task_values[-1])["properties"]
+    assert task["secret.token"] == src_cfg["secret.token"]
+    assert task["file"] == src_cfg["file"]
+    assert task["topic"] == "${env:CD_SECRET_TOPIC}"
+    tasks = get_text(f"{url}/connectors/{name}/tasks")
+    assert s["token"] not in tasks and str(s["source"]) not in tasks
