@@ -1219,7 +1219,7 @@ static void cd_dh_put_config(cd_distributed_herder_t *h, const char *name,
         cd_herder_reply_error(r, 400, "Invalid initial state: %s", initial_state);
         return;
     }
-    if (cd_herder_validate(config, r) != 0)
+    if (cd_herder_validate_config(&h->base, config, r) != 0)
         return;
     if (!cd_dh_is_leader(h)) {
         cd_dh_not_leader(h, r, "Only the leader can set connector configs.");
@@ -1819,6 +1819,7 @@ cd_distributed_herder_t *cd_distributed_herder_new(cd_worker_config_t *wc,
         .opaque = h,
     };
     h->worker = cd_worker_new(wc, offsets, status, &listener, errstr, errstr_size);
+    h->base.worker = h->worker;
     if (!h->worker)
         goto fail;
     h->base.kafka_cluster_id = strdup(cd_worker_kafka_cluster_id(h->worker));
@@ -1889,6 +1890,7 @@ void cd_distributed_herder_destroy(cd_distributed_herder_t *h)
         pthread_join(h->thread, NULL);
     cd_group_member_destroy(h->member);
     cd_config_store_destroy(h->configs);
+    h->base.worker = NULL;
     cd_worker_destroy(h->worker);
     cd_abstract_herder_cleanup(&h->base);
     cd_cluster_config_destroy(h->snapshot);

@@ -179,7 +179,7 @@ static void cd_sh_put_config(cd_standalone_herder_t *h, const char *name,
         cd_herder_reply_error(r, 400, "Invalid initial state: %s", initial_state);
         return;
     }
-    if (cd_herder_validate(config, r) != 0)
+    if (cd_herder_validate_config(&h->base, config, r) != 0)
         return;
     cd_sh_connector_t *c = cd_sh_find(h, name);
     bool created = c == NULL;
@@ -581,6 +581,7 @@ cd_standalone_herder_t *cd_standalone_herder_new(cd_worker_config_t *wc, cd_offs
         .opaque = h,
     };
     h->worker = cd_worker_new(wc, offsets, h->status, &listener, errstr, errstr_size);
+    h->base.worker = h->worker;
     if (!h->worker)
         goto fail;
     h->base.kafka_cluster_id = strdup(cd_worker_kafka_cluster_id(h->worker));
@@ -630,6 +631,7 @@ void cd_standalone_herder_destroy(cd_standalone_herder_t *h)
         cd_sh_free_tasks(&h->connectors[i]);
     }
     free(h->connectors);
+    h->base.worker = NULL;
     cd_worker_destroy(h->worker);
     cd_abstract_herder_cleanup(&h->base);
     cd_status_store_destroy(h->status);
