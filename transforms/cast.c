@@ -199,7 +199,8 @@ static const cd_config_key_t cast_config_keys[] = {
      .default_value = CD_NO_DEFAULT,
      .validator = {.kind = CD_VALIDATOR_CUSTOM,
                    .custom = spec_validator,
-                   .description = "list of colon-delimited pairs, e.g. <code>foo:bar,abc:xyz</code>"},
+                   .description =
+                       "list of colon-delimited pairs, e.g. <code>foo:bar,abc:xyz</code>"},
      .importance = CD_IMPORTANCE_HIGH,
      .documentation =
          "List of fields and the type to cast them to of the form field1:type,field2:type to cast "

@@ -121,7 +121,8 @@ static const cd_config_key_t replace_field_config_keys[] = {
      .default_value = "",
      .validator = {.kind = CD_VALIDATOR_CUSTOM,
                    .custom = renames_validator,
-                   .description = "list of colon-delimited pairs, e.g. <code>foo:bar,abc:xyz</code>"},
+                   .description =
+                       "list of colon-delimited pairs, e.g. <code>foo:bar,abc:xyz</code>"},
      .importance = CD_IMPORTANCE_MEDIUM,
      .documentation = "Field rename mappings.",
      .order_in_group = -1},
@@ -257,11 +258,10 @@ static int rf_apply(void *state, cd_record_t **recordp, char *errstr, size_t err
         out = cd_value_new_map();
         for (size_t i = 0; i < cd_value_map_size(value); i++) {
             const cd_value_t *k = cd_value_map_key_at(value, i);
-            const char *name = k && cd_value_kind(k) == CD_VALUE_STRING ? cd_value_string(k, NULL)
-                                                                         : NULL;
+            const char *name =
+                k && cd_value_kind(k) == CD_VALUE_STRING ? cd_value_string(k, NULL) : NULL;
             if (!name) {
-                snprintf(errstr, errstr_size,
-                         "class %s cannot be cast to class java.lang.String",
+                snprintf(errstr, errstr_size, "class %s cannot be cast to class java.lang.String",
                          cd_transform_class_name(k));
                 goto fail;
             }
@@ -284,8 +284,7 @@ static int rf_apply(void *state, cd_record_t **recordp, char *errstr, size_t err
             if (!rf_filter(r, cd_field_name(f)))
                 continue;
             if (cd_schema_add_field(s, rf_renamed(r, cd_field_name(f)),
-                                    cd_schema_ref(cd_field_schema(f)), errstr,
-                                    errstr_size) != 0) {
+                                    cd_schema_ref(cd_field_schema(f)), errstr, errstr_size) != 0) {
                 cd_schema_unref(s);
                 return -1;
             }
