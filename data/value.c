@@ -302,7 +302,7 @@ cd_value_t *cd_value_new_decimal_from_string(const char *text, size_t len)
             eneg = text[i++] == '-';
         for (; i < len && isdigit((unsigned char)text[i]); i++, edigit = true) {
             exp = exp * 10 + (text[i] - '0');
-            if (exp > 1000000000L)
+            if (exp > 2147483648L) /* BigDecimal: the exponent is an int */
                 goto done;
         }
         if (!edigit)

@@ -1,40 +1,80 @@
 /*
- * drop_headers.c: org.apache.kafka.connect.transforms.DropHeaders (STUB: replaced by the real
- * transformation; apply refuses every record until then).
+ * drop_headers.c: org.apache.kafka.connect.transforms.DropHeaders: removes
+ * every header whose key is in `headers` (a non-empty list without
+ * duplicates), keeping the others in order.
  */
 #include "transforms/builtin_transforms.h"
+#include "transforms/smt_c_util.h"
 
 #include <connectd/version.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 
-static int stub_create(const cd_properties_t *config, void **state, char *errstr,
-                       size_t errstr_size)
+static const cd_config_key_t drop_headers_keys[] = {
+    {.name = "headers",
+     .type = CD_CONFIG_LIST,
+     .default_value = CD_NO_DEFAULT,
+     .validator = {.kind = CD_VALIDATOR_VALID_LIST, .list_allow_empty = false},
+     .importance = CD_IMPORTANCE_HIGH,
+     .documentation = "The name of the headers to be removed.",
+     .order_in_group = -1},
+    {.name = NULL},
+};
+
+typedef struct drop_headers_s {
+    char **names;
+} drop_headers_t;
+
+static void drop_headers_destroy(void *state)
 {
-    (void)config;
+    drop_headers_t *dh = state;
+    if (!dh)
+        return;
+    cd_smtc_strv_free(dh->names);
+    free(dh);
+}
+
+static int drop_headers_create(const cd_properties_t *props, void **state, char *errstr,
+                               size_t errstr_size)
+{
+    cd_config_def_t *def = NULL;
+    cd_config_t *config = cd_smtc_parse(drop_headers_keys, props, &def, errstr, errstr_size);
+    drop_headers_t *dh = NULL;
+    size_t n = 0;
+    if (!config)
+        return -1;
+    const char *const *list = cd_config_get_list(config, "headers", &n);
+    dh = calloc(1, sizeof(*dh));
+    if (!dh || !(dh->names = cd_smtc_strv_copy(list, n))) {
+        snprintf(errstr, errstr_size, "Out of memory");
+        goto fail;
+    }
+    cd_smtc_parsed_free(config, def);
+    *state = dh;
+    return 0;
+fail:
+    cd_smtc_parsed_free(config, def);
+    drop_headers_destroy(dh);
+    return -1;
+}
+
+static int drop_headers_apply(void *state, cd_record_t **record, char *errstr, size_t errstr_size)
+{
+    drop_headers_t *dh = state;
     (void)errstr;
     (void)errstr_size;
-    *state = NULL;
+    cd_headers_t *headers = cd_record_headers(*record);
+    for (size_t i = 0; headers && dh->names[i]; i++)
+        cd_headers_remove(headers, dh->names[i]);
     return 0;
-}
-
-static void stub_destroy(void *state)
-{
-    (void)state;
-}
-
-static int stub_apply(void *state, cd_record_t **record, char *errstr, size_t errstr_size)
-{
-    (void)state;
-    (void)record;
-    snprintf(errstr, errstr_size, "DropHeaders is not implemented yet");
-    return -1;
 }
 
 const cd_transform_plugin_t cd_transform_drop_headers_plugin = {
     .class_name = "org.apache.kafka.connect.transforms.DropHeaders",
     .version = CONNECTD_KAFKA_COMPAT_VERSION,
-    .create = stub_create,
-    .destroy = stub_destroy,
-    .apply = stub_apply,
+    .config_keys = drop_headers_keys,
+    .create = drop_headers_create,
+    .destroy = drop_headers_destroy,
+    .apply = drop_headers_apply,
 };

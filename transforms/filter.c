@@ -1,15 +1,15 @@
 /*
- * filter.c: org.apache.kafka.connect.transforms.Filter (STUB: replaced by the real
- * transformation; apply refuses every record until then).
+ * filter.c: org.apache.kafka.connect.transforms.Filter: drops every record
+ * (apply returns null). Useful with a predicate: transforms.X.predicate.
  */
 #include "transforms/builtin_transforms.h"
 
 #include <connectd/version.h>
 
-#include <stdio.h>
+static const cd_config_key_t filter_keys[] = {{.name = NULL}};
 
-static int stub_create(const cd_properties_t *config, void **state, char *errstr,
-                       size_t errstr_size)
+static int filter_create(const cd_properties_t *config, void **state, char *errstr,
+                         size_t errstr_size)
 {
     (void)config;
     (void)errstr;
@@ -18,23 +18,26 @@ static int stub_create(const cd_properties_t *config, void **state, char *errstr
     return 0;
 }
 
-static void stub_destroy(void *state)
+static void filter_destroy(void *state)
 {
     (void)state;
 }
 
-static int stub_apply(void *state, cd_record_t **record, char *errstr, size_t errstr_size)
+static int filter_apply(void *state, cd_record_t **record, char *errstr, size_t errstr_size)
 {
     (void)state;
-    (void)record;
-    snprintf(errstr, errstr_size, "Filter is not implemented yet");
-    return -1;
+    (void)errstr;
+    (void)errstr_size;
+    cd_record_destroy(*record);
+    *record = NULL;
+    return 0;
 }
 
 const cd_transform_plugin_t cd_transform_filter_plugin = {
     .class_name = "org.apache.kafka.connect.transforms.Filter",
     .version = CONNECTD_KAFKA_COMPAT_VERSION,
-    .create = stub_create,
-    .destroy = stub_destroy,
-    .apply = stub_apply,
+    .config_keys = filter_keys,
+    .create = filter_create,
+    .destroy = filter_destroy,
+    .apply = filter_apply,
 };

@@ -620,6 +620,8 @@ static int run_validator(const cd_config_key_t *key, const cd_config_value_t *va
                          size_t errstr_size)
 {
     const cd_config_validator_t *v = &key->validator;
+    /* ConfigDef.embed: an embedded key's validator sees the name without the prefix */
+    const char *vname = key->name + key->embedded_prefix_len;
     char msg[1024], shown[64];
     char *text;
     switch (v->kind) {
@@ -628,7 +630,7 @@ static int run_validator(const cd_config_key_t *key, const cd_config_value_t *va
     case CD_VALIDATOR_RANGE: {
         double d;
         if (value->is_null) {
-            invalid_value(errstr, errstr_size, key->name, "null", "Value must be non-null");
+            invalid_value(errstr, errstr_size, vname, "null", "Value must be non-null");
             return -1;
         }
         d = value->type == CD_CONFIG_DOUBLE ? value->d : (double)value->i;
@@ -642,7 +644,7 @@ static int run_validator(const cd_config_key_t *key, const cd_config_value_t *va
             return 0;
         }
         text = cd_config_value_to_java_string(value);
-        invalid_value(errstr, errstr_size, key->name, text, msg);
+        invalid_value(errstr, errstr_size, vname, text, msg);
         free(text);
         return -1;
     }
@@ -660,26 +662,26 @@ static int run_validator(const cd_config_key_t *key, const cd_config_value_t *va
         snprintf(msg, sizeof(msg), "String must be one of%s: %s", ci ? " (case insensitive)" : "",
                  joined);
         text = cd_config_value_to_java_string(value);
-        invalid_value(errstr, errstr_size, key->name, text, msg);
+        invalid_value(errstr, errstr_size, vname, text, msg);
         free(text);
         return -1;
     }
     case CD_VALIDATOR_NON_EMPTY_STRING:
         if (value->is_null || value->s[0])
             return 0;
-        invalid_value(errstr, errstr_size, key->name, "", "String must be non-empty");
+        invalid_value(errstr, errstr_size, vname, "", "String must be non-empty");
         return -1;
     case CD_VALIDATOR_NON_NULL:
         if (!value->is_null)
             return 0;
-        invalid_value(errstr, errstr_size, key->name, "null", "entry must be non null");
+        invalid_value(errstr, errstr_size, vname, "null", "entry must be non null");
         return -1;
     case CD_VALIDATOR_VALID_LIST: {
         bool any = v->strings == NULL || v->strings[0] == NULL;
         if (value->is_null) {
             if (v->list_allow_null)
                 return 0;
-            set_error(errstr, errstr_size, "Configuration '%s' values must not be null.", key->name,
+            set_error(errstr, errstr_size, "Configuration '%s' values must not be null.", vname,
                       NULL, NULL);
             return -1;
         }
@@ -693,7 +695,7 @@ static int run_validator(const cd_config_key_t *key, const cd_config_value_t *va
                 snprintf(joined, sizeof(joined), "[%s]", inner);
             }
             set_error(errstr, errstr_size,
-                      "Configuration '%s' must not be empty. Valid values include: %s", key->name,
+                      "Configuration '%s' must not be empty. Valid values include: %s", vname,
                       joined, NULL);
             return -1;
         }
@@ -701,7 +703,7 @@ static int run_validator(const cd_config_key_t *key, const cd_config_value_t *va
             for (size_t j = i + 1; j < value->list_count; j++)
                 if (strcmp(value->list[i], value->list[j]) == 0) {
                     set_error(errstr, errstr_size,
-                              "Configuration '%s' values must not be duplicated.", key->name, NULL,
+                              "Configuration '%s' values must not be duplicated.", vname, NULL,
                               NULL);
                     return -1;
                 }
@@ -709,14 +711,14 @@ static int run_validator(const cd_config_key_t *key, const cd_config_value_t *va
             char joined[768];
             if (!value->list[i][0]) {
                 set_error(errstr, errstr_size, "Configuration '%s' values must not be empty.",
-                          key->name, NULL, NULL);
+                          vname, NULL, NULL);
                 return -1;
             }
             if (any || in_strings(v->strings, value->list[i], false))
                 continue;
             join_strings(v->strings, ", ", false, joined, sizeof(joined));
             snprintf(msg, sizeof(msg), "String must be one of: %s", joined);
-            invalid_value(errstr, errstr_size, key->name, value->list[i], msg);
+            invalid_value(errstr, errstr_size, vname, value->list[i], msg);
             return -1;
         }
         return 0;
@@ -726,7 +728,7 @@ static int run_validator(const cd_config_key_t *key, const cd_config_value_t *va
             return 0;
         if (errstr && errstr_size)
             errstr[0] = '\0';
-        return v->custom(key->name, value, errstr, errstr_size) == 0 ? 0 : -1;
+        return v->custom(vname, value, errstr, errstr_size) == 0 ? 0 : -1;
     }
     return 0;
 }

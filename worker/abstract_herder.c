@@ -6,6 +6,8 @@
  * (plugins, plugin config, validation) are answered on the REST thread. */
 #include "abstract_herder.h"
 
+#include <connectd/transform.h>
+
 #include "../util/log.h"
 #include "../util/properties.h"
 #include "connector_config.h"
@@ -356,6 +358,21 @@ static void cd_ah_plugin_config(cd_herder_t *base, const char *plugin_name, cd_h
     if (plugin) {
         cd_herder_reply_ok(r, 200, cd_connector_plugin_config_json(plugin));
         return;
+    }
+    {
+        /* ConnectorPluginsResource.getConnectorConfigDef: a transformation's or
+         * predicate's own config() */
+        const cd_transform_plugin_t *tp = cd_transform_plugin_find(plugin_name);
+        const cd_predicate_plugin_t *pp = tp ? NULL : cd_predicate_plugin_find(plugin_name);
+        const cd_config_key_t *keys = tp ? tp->config_keys : pp ? pp->config_keys : NULL;
+        if (tp || pp) {
+            json_t *arr = json_array();
+            for (size_t i = 0; keys && keys[i].name; i++)
+                if (!keys[i].internal)
+                    json_array_append_new(arr, cd_config_key_info_json(&keys[i]));
+            cd_herder_reply_ok(r, 200, arr);
+            return;
+        }
     }
     size_t n = 0;
     cd_plugin_info_t *infos = cd_plugins_all(&n);

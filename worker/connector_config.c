@@ -14,8 +14,10 @@
 #include "worker/connector_config_internal.h"
 
 #include "util/properties.h"
+#include "worker/plugins.h"
 
 #include <connectd/converter.h>
+#include <connectd/transform.h>
 
 #include <pthread.h>
 #include <stdio.h>
@@ -133,20 +135,101 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
-/* ConnectorConfig.enrich: <prefix>.<alias>.type and .plugin.version per alias. */
+/* ClassRecommender: every transformation / predicate class. */
+static size_t recommend_transforms(const char *name, const cd_properties_t *config,
+                                   const char **out, size_t out_size)
+{
+    size_t n = 0, k = 0;
+    const cd_transform_plugin_t *const *all = cd_transform_plugins(&n);
+    (void)name;
+    (void)config;
+    for (size_t i = 0; i < n && k + 1 < out_size; i++)
+        out[k++] = all[i]->class_name;
+    out[k] = NULL;
+    return k;
+}
+
+static size_t recommend_predicates(const char *name, const cd_properties_t *config,
+                                   const char **out, size_t out_size)
+{
+    size_t n = 0, k = 0;
+    const cd_predicate_plugin_t *const *all = cd_predicate_plugins(&n);
+    (void)name;
+    (void)config;
+    for (size_t i = 0; i < n && k + 1 < out_size; i++)
+        out[k++] = all[i]->class_name;
+    out[k] = NULL;
+    return k;
+}
+
+/* The implicit keys of every transformation (ConnectorConfig.enrich initialConfigDef). */
+static const cd_config_key_t stage_keys[] = {
+    {.name = "predicate",
+     .type = CD_CONFIG_STRING,
+     .default_value = NULL,
+     .importance = CD_IMPORTANCE_MEDIUM,
+     .documentation = "The alias of a predicate used to determine whether to apply this "
+                      "transformation.",
+     .order_in_group = -1},
+    {.name = "negate",
+     .type = CD_CONFIG_BOOLEAN,
+     .default_value = "false",
+     .importance = CD_IMPORTANCE_MEDIUM,
+     .documentation = "Whether the configured predicate should be negated.",
+     .order_in_group = -1},
+    {.name = NULL},
+};
+
+/* ConfigDef.embed(prefix, group, startingOrd, child) for one table. */
+static int embed_keys(cd_config_def_t *def, const char *prefix, const char *group, int order,
+                      const cd_config_key_t *table, bool skip_stage_keys)
+{
+    for (size_t i = 0; table && table[i].name; i++) {
+        cd_config_key_t k = table[i];
+        char name[600];
+        const char *deps[32];
+        char dep_names[32][600];
+        size_t nd = 0;
+        if (skip_stage_keys && (strcmp(k.name, "predicate") == 0 || strcmp(k.name, "negate") == 0))
+            continue; /* the implicit keys mask a transformation's own */
+        snprintf(name, sizeof(name), "%s%s", prefix, table[i].name);
+        k.name = name;
+        k.group = group;
+        k.order_in_group = order++;
+        k.embedded_prefix_len = strlen(prefix);
+        for (size_t d = 0; table[i].dependents && table[i].dependents[d] && nd < 31; d++) {
+            snprintf(dep_names[nd], sizeof(dep_names[nd]), "%s%s", prefix, table[i].dependents[d]);
+            deps[nd] = dep_names[nd];
+            nd++;
+        }
+        deps[nd] = NULL;
+        k.dependents = table[i].dependents ? deps : NULL;
+        cd_config_def_add_copy(def, &k);
+    }
+    return order;
+}
+
+/* ConnectorConfig.enrich: <prefix>.<alias>.type and .plugin.version per alias, then
+ * (when the class is known) the implicit predicate/negate keys of a transformation
+ * and the plugin's own keys, embedded under the prefix in the alias's group. */
 static void enrich(cd_config_def_t *def, const cd_properties_t *props, const char *prefix,
                    const char *kind, const char *group_title)
 {
     char **aliases;
+    bool transforms = group_title[0] == 'T';
     size_t n = aliases_of(props, prefix, &aliases);
     for (size_t i = 0; i < n; i++) {
-        char name[512], doc[512], group[512], display[512];
+        char name[512], doc[512], group[512], display[512], key_prefix[512];
+        const cd_config_key_t *plugin_keys = NULL;
+        const char *cls;
+        bool found = false;
+        int order = 2;
         cd_config_key_t k = {0};
         snprintf(group, sizeof(group), "%s: %s", group_title, aliases[i]);
         snprintf(name, sizeof(name), "%s.%s.type", prefix, aliases[i]);
         snprintf(doc, sizeof(doc), "Class for the '%s' %s.", aliases[i], kind);
         snprintf(display, sizeof(display), "%s type for %s",
-                 group_title[0] == 'T' ? "Transformation" : "Predicate", aliases[i]);
+                 transforms ? "Transformation" : "Predicate", aliases[i]);
         k.name = name;
         k.type = CD_CONFIG_CLASS;
         k.default_value = CD_NO_DEFAULT;
@@ -156,15 +239,33 @@ static void enrich(cd_config_def_t *def, const cd_properties_t *props, const cha
         k.order_in_group = 0;
         k.width = CD_WIDTH_LONG;
         k.display_name = display;
+        k.recommended_values = transforms ? recommend_transforms : recommend_predicates;
         cd_config_def_add_copy(def, &k);
+        cls = props ? cd_properties_get(props, name) : NULL;
         snprintf(name, sizeof(name), "%s.%s.plugin.version", prefix, aliases[i]);
         snprintf(doc, sizeof(doc), "Version of the '%s' %s.", aliases[i], kind);
         snprintf(display, sizeof(display), "%s version for %s",
-                 group_title[0] == 'T' ? "Transformation" : "Predicate", aliases[i]);
+                 transforms ? "Transformation" : "Predicate", aliases[i]);
         k.type = CD_CONFIG_STRING;
         k.default_value = NULL;
         k.order_in_group = 1;
+        k.recommended_values = NULL;
         cd_config_def_add_copy(def, &k);
+        if (cls && transforms) {
+            const cd_transform_plugin_t *tp = cd_transform_plugin_find(cls);
+            found = tp != NULL;
+            plugin_keys = tp ? tp->config_keys : NULL;
+        } else if (cls) {
+            const cd_predicate_plugin_t *pp = cd_predicate_plugin_find(cls);
+            found = pp != NULL;
+            plugin_keys = pp ? pp->config_keys : NULL;
+        }
+        if (!found)
+            continue;
+        snprintf(key_prefix, sizeof(key_prefix), "%s.%s.", prefix, aliases[i]);
+        if (transforms)
+            order = embed_keys(def, key_prefix, group, order, stage_keys, false);
+        embed_keys(def, key_prefix, group, order, plugin_keys, transforms);
     }
     free_names(aliases, n);
 }
@@ -495,27 +596,84 @@ static void sink_checks(const cd_properties_t *props, cd_config_results_t *resul
     }
 }
 
-/* No transformation or predicate plugins exist yet: every class named is unknown. */
-static void unknown_alias_classes(const cd_config_def_t *def, cd_config_results_t *results)
+/* The simple name of a class that has $Key/$Value variants (an abstract base such as
+ * org.apache.kafka.connect.transforms.Cast): its variants' names, or 0. */
+static size_t abstract_variants(const char *cls, char *out, size_t out_size)
+{
+    size_t n = 0, len = strlen(cls), found = 0;
+    const cd_transform_plugin_t *const *all = cd_transform_plugins(&n);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *c = all[i]->class_name;
+        if (strncmp(c, cls, len) == 0 && c[len] == '$') {
+            size_t used = strlen(out);
+            snprintf(out + used, out_size - used, "%s%s", found ? ", " : "", c);
+            found++;
+        }
+    }
+    return found;
+}
+
+/* Whether @p cls is a class connectd knows of another plugin kind. */
+static bool other_plugin_class(const char *cls, bool transforms)
+{
+    if (transforms ? cd_predicate_plugin_find(cls) != NULL : cd_transform_plugin_find(cls) != NULL)
+        return true;
+    return cd_plugins_find_connector(cls) != NULL || cd_converter_plugin_find(cls) != NULL;
+}
+
+/* The type keys' validators (EnrichablePlugin typeValidator): unknown classes, classes
+ * of another kind, abstract bases, and `negate` without `predicate`. */
+static void alias_class_checks(const cd_config_def_t *def, const cd_properties_t *props,
+                               cd_config_results_t *results)
 {
     for (size_t i = 0; i < cd_config_def_count(def); i++) {
         const cd_config_key_t *k = cd_config_def_at(def, i);
         cd_config_result_t *r;
         size_t n = strlen(k->name);
+        bool transforms;
+        char msg[2048], variants[1024];
         if (k->type != CD_CONFIG_CLASS || n < 5 || strcmp(k->name + n - 5, ".type") != 0)
             continue;
-        if (strncmp(k->name, "transforms.", 11) != 0 && strncmp(k->name, "predicates.", 11) != 0)
+        transforms = strncmp(k->name, "transforms.", 11) == 0;
+        if (!transforms && strncmp(k->name, "predicates.", 11) != 0)
             continue;
         r = cd_config_results_find(results, k->name);
-        if (r && r->value && r->error_count == 0) {
-            char *msg = malloc(2 * strlen(r->value) + strlen(k->name) + 96);
-            sprintf(msg, "Invalid value %s for configuration %s: Class %s could not be found.",
-                    r->value, k->name, r->value);
-            cd_config_result_add_error(r, msg);
-            free(msg);
-            free(r->value);
-            r->value = NULL;
+        if (!r || !r->value || r->error_count != 0)
+            continue;
+        if (transforms ? cd_transform_plugin_find(r->value) != NULL
+                       : cd_predicate_plugin_find(r->value) != NULL) {
+            char negate[600], predicate[600];
+            snprintf(negate, sizeof(negate), "%.*snegate", (int)(n - 4), k->name);
+            snprintf(predicate, sizeof(predicate), "%.*spredicate", (int)(n - 4), k->name);
+            if (transforms && cd_properties_get(props, negate) &&
+                !cd_properties_get(props, predicate)) {
+                snprintf(msg, sizeof(msg),
+                         "Config '%s' was provided but there is no config '%s' defining a "
+                         "predicate to be negated.",
+                         negate, predicate);
+                cd_config_result_add_error(r, msg);
+            }
+            continue;
         }
+        if (transforms && abstract_variants(r->value, variants, sizeof(variants)) > 0) {
+            snprintf(msg, sizeof(msg),
+                     "This class is abstract and cannot be created. Did you mean %s?", variants);
+            cd_config_result_add_error(r, msg);
+            continue;
+        }
+        if (other_plugin_class(r->value, transforms)) {
+            snprintf(msg, sizeof(msg), "Class class %s does not implement the %s interface",
+                     r->value, transforms ? "Transformation" : "Predicate");
+            cd_config_result_add_error(r, msg);
+            continue;
+        }
+        snprintf(msg, sizeof(msg),
+                 "Invalid value %s for configuration %s: Class %s could not be found.", r->value,
+                 k->name, r->value);
+        cd_config_result_add_error(r, msg);
+        free(r->value);
+        r->value = NULL;
     }
 }
 
@@ -538,7 +696,7 @@ json_t *cd_connector_config_validate_plugin(const cd_connector_plugin_t *plugin,
     pr = cd_config_validate(pd, props);
     if (plugin->type == CD_CONNECTOR_SINK)
         sink_checks(props, fr);
-    unknown_alias_classes(fw, fr);
+    alias_class_checks(fw, props, fr);
     converter_recommendations(fr);
     if (plugin->validate) {
         char err[1024] = "";

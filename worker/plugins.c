@@ -10,6 +10,8 @@
 
 #include "util/log.h"
 
+#include <connectd/transform.h>
+
 #include <connectd/version.h>
 
 #include <dirent.h>
@@ -145,9 +147,12 @@ cd_plugin_info_t *cd_plugins_all(size_t *n)
         conv++;
     for (size_t i = 0; reg[i]; i++)
         conv++;
+    size_t ntr = 0, npr = 0;
+    const cd_transform_plugin_t *const *trs = cd_transform_plugins(&ntr);
+    const cd_predicate_plugin_t *const *prs = cd_predicate_plugins(&npr);
     pthread_mutex_lock(&pl_lock);
     pl_ensure_builtins();
-    cap = pl_connector_count + 2 * conv + 1;
+    cap = pl_connector_count + 2 * conv + ntr + npr + 1;
     out = calloc(cap, sizeof(*out));
     *n = 0;
     if (!out) {
@@ -169,6 +174,18 @@ cd_plugin_info_t *cd_plugins_all(size_t *n)
         }
     }
     pthread_mutex_unlock(&pl_lock);
+    for (size_t i = 0; i < ntr; i++) {
+        out[*n].class_name = trs[i]->class_name;
+        out[*n].type = "transformation";
+        out[*n].version = trs[i]->version;
+        (*n)++;
+    }
+    for (size_t i = 0; i < npr; i++) {
+        out[*n].class_name = prs[i]->class_name;
+        out[*n].type = "predicate";
+        out[*n].version = prs[i]->version;
+        (*n)++;
+    }
     *n = pl_add_converters(out, *n, false);
     *n = pl_add_converters(out, *n, true);
     return out;
@@ -234,7 +251,9 @@ static int pl_load_file(const char *path, char *errstr, size_t errstr_size)
     void *h;
     const cd_connector_plugin_t *const *conns;
     const cd_converter_plugin_t *const *convs;
-    size_t nc = 0, nv = 0;
+    const cd_transform_plugin_t *const *trs;
+    const cd_predicate_plugin_t *const *prs;
+    size_t nc = 0, nv = 0, nt = 0;
     if (pl_handle_count == PL_MAX_HANDLES) {
         snprintf(errstr, errstr_size, "Too many plugin shared objects (at most %d)",
                  PL_MAX_HANDLES);
@@ -248,6 +267,35 @@ static int pl_load_file(const char *path, char *errstr, size_t errstr_size)
     }
     conns = (const cd_connector_plugin_t *const *)dlsym(h, CD_PLUGIN_CONNECTORS_SYMBOL);
     convs = (const cd_converter_plugin_t *const *)dlsym(h, CD_PLUGIN_CONVERTERS_SYMBOL);
+    trs = (const cd_transform_plugin_t *const *)dlsym(h, CD_PLUGIN_TRANSFORMS_SYMBOL);
+    prs = (const cd_predicate_plugin_t *const *)dlsym(h, CD_PLUGIN_PREDICATES_SYMBOL);
+    for (size_t i = 0; trs && trs[i]; i++) {
+        if (!trs[i]->class_name || !trs[i]->create || !trs[i]->apply ||
+            cd_transform_register(trs[i]) != 0) {
+            snprintf(errstr, errstr_size,
+                     "Invalid plugin %s: transformation %s is incomplete or "
+                     "already loaded",
+                     path, trs[i]->class_name ? trs[i]->class_name : "?");
+            goto fail;
+        }
+        nt++;
+    }
+    for (size_t i = 0; prs && prs[i]; i++) {
+        if (!prs[i]->class_name || !prs[i]->create || !prs[i]->test ||
+            cd_predicate_register(prs[i]) != 0) {
+            snprintf(errstr, errstr_size,
+                     "Invalid plugin %s: predicate %s is incomplete or "
+                     "already loaded",
+                     path, prs[i]->class_name ? prs[i]->class_name : "?");
+            goto fail;
+        }
+        nt++;
+    }
+    if (!conns && !convs && nt > 0) {
+        pl_handles[pl_handle_count++] = h;
+        cd_log_info(PL_LOGGER, "Loaded plugin %s (%zu transformations and predicates)", path, nt);
+        return 1;
+    }
     if (!conns && !convs) {
         snprintf(errstr, errstr_size, "Invalid plugin %s: it exports neither %s nor %s", path,
                  CD_PLUGIN_CONNECTORS_SYMBOL, CD_PLUGIN_CONVERTERS_SYMBOL);
@@ -295,7 +343,7 @@ static int pl_load_file(const char *path, char *errstr, size_t errstr_size)
     cd_log_info(PL_LOGGER, "Loaded plugin %s (%zu connectors, %zu converters)", path, nc, nv);
     return 1;
 fail:
-    if (nv == 0)
+    if (nv == 0 && nt == 0)
         dlclose(h);
     else
         pl_handles[pl_handle_count++] = h;

@@ -11,6 +11,7 @@
  * offsets to read and those offsets are committed to the group.
  */
 #include "transform_chain.h"
+#include "worker/error_handler.h"
 #include "worker_internal.h"
 
 #include "util/log.h"
@@ -50,7 +51,7 @@ typedef struct snk_s {
     bool partitions_paused; /* by the worker (retry or target state) */
     bool failed;
     char error[1024];
-    bool tolerate_all;
+    cd_error_handler_t *eh; /* errors.* (tolerance, log, dead-letter queue) */
 } snk_t;
 
 static tp_t *find_tp(snk_t *k, const char *topic, int32_t partition)
@@ -83,7 +84,10 @@ static int commit_offsets(snk_t *k, const rd_kafka_topic_partition_list_t *only,
 {
     size_t n = 0;
     char err[512] = "";
-    cd_topic_partition_offset_t *cur = tpo_array(k, only, &n);
+    cd_topic_partition_offset_t *cur;
+    /* records sent to the dead-letter queue are delivered before their offsets commit */
+    cd_error_handler_flush(k->eh, 30000);
+    cur = tpo_array(k, only, &n);
     if (!cur)
         return -1;
     if (k->plugin->flush && k->state && k->plugin->flush(k->state, cur, n, err, sizeof(err)) < 0) {
@@ -198,7 +202,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 /* Names the failing stage and the consumed record after the converter's message, as the
  * context Java's error reporter logs ("Executing stage 'VALUE_CONVERTER' with class ...,
  * where consumed record is {topic='t', partition=0, offset=5, ...}"). */
-static void name_record(const rd_kafka_message_t *m, const char *stage, const cd_converter_t *conv,
+static void name_record(const rd_kafka_message_t *m, const char *stage, const char *cls,
                         char *errstr, size_t errstr_size)
 {
     char cause[1536];
@@ -212,24 +216,34 @@ static void name_record(const rd_kafka_message_t *m, const char *stage, const cd
     snprintf(errstr, errstr_size,
              "%s (executing stage '%s' with class '%s', where consumed record is {topic='%s', "
              "partition=%d, offset=%lld, timestamp=%lld, timestampType=%s})",
-             cause, stage, conv ? cd_converter_plugin(conv)->class_name : "?",
-             rd_kafka_topic_name(m->rkt), (int)m->partition, (long long)m->offset,
-             (long long)(tt == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts),
+             cause, stage, cls ? cls : "?", rd_kafka_topic_name(m->rkt), (int)m->partition,
+             (long long)m->offset, (long long)(tt == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts),
              tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? "LogAppendTime"
              : tt == RD_KAFKA_TIMESTAMP_CREATE_TIME   ? "CreateTime"
                                                       : "NoTimestampType");
 }
 
-static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out, char *errstr,
+/* One conversion attempt (the operation the error handler may retry). */
+typedef struct convert_op_s {
+    snk_t *k;
+    const rd_kafka_message_t *m;
+    cd_record_t *rec;
+    cd_error_stage_t stage;
+    const cd_converter_t *conv;
+} convert_op_t;
+
+static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out,
+                   cd_error_stage_t *stage, const cd_converter_t **conv_out, char *errstr,
                    size_t errstr_size)
 {
-    const char *stage = "HEADER_CONVERTER";
     const cd_converter_t *conv = k->hc;
     const char *topic = rd_kafka_topic_name(m->rkt);
     cd_record_t *rec = cd_record_new(topic);
     cd_schema_and_value_t sv = {0};
     rd_kafka_headers_t *kh = NULL;
     *out = NULL;
+    *stage = CD_STAGE_HEADER_CONVERTER;
+    *conv_out = conv;
     if (!rec)
         return -1;
     cd_record_set_partition(rec, m->partition);
@@ -252,8 +266,8 @@ static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out, cha
             sv.value = NULL;
         }
     }
-    stage = "KEY_CONVERTER";
-    conv = k->kc;
+    *stage = CD_STAGE_KEY_CONVERTER;
+    *conv_out = conv = k->kc;
     if (cd_converter_to_connect(k->kc, topic, cd_record_headers(rec), m->key, m->key_len, &sv,
                                 errstr, errstr_size) < 0)
         goto fail;
@@ -261,8 +275,8 @@ static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out, cha
     cd_schema_unref(sv.schema);
     sv.schema = NULL;
     sv.value = NULL;
-    stage = "VALUE_CONVERTER";
-    conv = k->vc;
+    *stage = CD_STAGE_VALUE_CONVERTER;
+    *conv_out = conv = k->vc;
     if (cd_converter_to_connect(k->vc, topic, cd_record_headers(rec), m->payload, m->len, &sv,
                                 errstr, errstr_size) < 0)
         goto fail;
@@ -271,9 +285,35 @@ static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out, cha
     *out = rec;
     return 0;
 fail:
-    name_record(m, stage, conv, errstr, errstr_size);
+    (void)conv;
     cd_schema_and_value_clear(&sv);
     cd_record_destroy(rec);
+    return -1;
+}
+
+static int convert_attempt(void *arg, bool *retriable, char *errstr, size_t errstr_size)
+{
+    convert_op_t *op = arg;
+    if (convert(op->k, op->m, &op->rec, &op->stage, &op->conv, errstr, errstr_size) == 0)
+        return 0;
+    *retriable = cd_error_is_retriable_message(errstr);
+    return -1;
+}
+
+/* Hands a failed record to the error handler. @returns 0 when tolerated (skip it),
+ * -1 with the task's failure message (the stage and record named) in errstr. */
+static int report_failure(snk_t *k, const rd_kafka_message_t *m, cd_error_stage_t stage,
+                          const char *cls, const char *message, char *errstr, size_t errstr_size)
+{
+    cd_error_context_t ctx = {.stage = stage,
+                              .executing_class = cls,
+                              .exception_class = "org.apache.kafka.connect.errors.DataException",
+                              .message = message,
+                              .consumed = m};
+    if (cd_error_handler_report(k->eh, &ctx) == 0)
+        return 0;
+    snprintf(errstr, errstr_size, "%s", message);
+    name_record(m, cd_error_stage_name(stage), cls, errstr, errstr_size);
     return -1;
 }
 
@@ -304,20 +344,26 @@ static int poll_batch(snk_t *k, int timeout_ms, char *errstr, size_t errstr_size
             cd_status_store_put_topic(k->t->s.status, k->t->s.connector, tp->topic);
             tp->active_recorded = true;
         }
+        convert_op_t op = {.k = k, .m = m};
         cd_record_t *rec = NULL;
-        if (convert(k, m, &rec, err, sizeof(err)) < 0 && !k->tolerate_all) {
-            rd_kafka_message_destroy(m);
-            *tolerance_exceeded = true;
-            snprintf(errstr, errstr_size, "%s", err);
-            return -1;
+        if (cd_error_handler_execute(k->eh, convert_attempt, &op, &k->t->ctx.stopping, err,
+                                     sizeof(err)) < 0) {
+            const char *cls = op.conv ? cd_converter_plugin(op.conv)->class_name : NULL;
+            if (report_failure(k, m, op.stage, cls, err, errstr, errstr_size) < 0) {
+                rd_kafka_message_destroy(m);
+                *tolerance_exceeded = true;
+                return -1;
+            }
         }
+        rec = op.rec;
         if (rec && cd_transform_chain_apply(k->chain, &rec, err, sizeof(err)) < 0) {
             cd_record_destroy(rec);
             rec = NULL;
-            if (!k->tolerate_all) {
+            if (report_failure(k, m, CD_STAGE_TRANSFORMATION,
+                               cd_transform_chain_failed_class(k->chain), err, errstr,
+                               errstr_size) < 0) {
                 rd_kafka_message_destroy(m);
                 *tolerance_exceeded = true;
-                snprintf(errstr, errstr_size, "%s", err);
                 return -1;
             }
         }
@@ -386,8 +432,6 @@ static int snk_init(snk_t *k, char *errstr, size_t errstr_size)
     cd_task_settings_t *s = &k->t->s;
     char err[512];
     k->plugin = s->plugin->sink_task;
-    const char *tol = cd_properties_get(s->connector_config, "errors.tolerance");
-    k->tolerate_all = tol && strcasecmp(tol, "all") == 0;
     if (!k->plugin) {
         snprintf(errstr, errstr_size, "Connector %s has no sink task", s->connector);
         return -1;
@@ -401,6 +445,15 @@ static int snk_init(snk_t *k, char *errstr, size_t errstr_size)
         return -1;
     if (!(k->chain = cd_transform_chain_new(s->connector_config, errstr, errstr_size)))
         return -1;
+    {
+        cd_properties_t *pp = cd_worker_producer_props(s->worker_props, s->connector_config,
+                                                       s->connector, s->task_id);
+        k->eh = cd_error_handler_new(s->connector_config, s->connector, s->task_id, true, pp,
+                                     errstr, errstr_size);
+        cd_properties_destroy(pp);
+        if (!k->eh)
+            return -1;
+    }
     cd_properties_t *cp =
         cd_worker_consumer_props(s->worker_props, s->connector_config, s->connector, s->task_id);
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -451,6 +504,7 @@ static void snk_close(snk_t *k, bool commit)
     cd_converter_destroy(k->vc);
     cd_converter_destroy(k->hc);
     cd_transform_chain_destroy(k->chain);
+    cd_error_handler_destroy(k->eh);
 }
 
 void *cd_sink_task_run(void *arg)

@@ -11,6 +11,7 @@
  * is called. A final commit runs when the task stops.
  */
 #include "transform_chain.h"
+#include "worker/error_handler.h"
 #include "worker_internal.h"
 
 #include "util/log.h"
@@ -42,7 +43,7 @@ typedef struct src_s {
     size_t nflush;
     bool send_failed;
     char send_error[512];
-    bool tolerate_all;
+    cd_error_handler_t *eh; /* errors.* (tolerance, log, connectd's source dead-letter queue) */
     char **active;
     size_t nactive;
     cd_buf_t kbuf, vbuf, hbuf;
@@ -232,44 +233,107 @@ static void submit_record(src_t *src, cd_record_t *rec, inflight_t *inf)
     inf->sub = cd_submitted_records_submit(src->sr, key, klen, part, off);
 }
 
-/* 0 sent, 1 retry later (queue full), 2 dropped (tolerated), -1 fatal (errstr). */
-static int send_one(src_t *src, cd_record_t *rec, cd_record_t **pre, char *errstr,
-                    size_t errstr_size, bool *tolerance_exceeded)
+/* One conversion of a record's headers, key and value (the operation the error
+ * handler may retry): into src->hbuf/kbuf/vbuf and a header list. */
+typedef struct convert_op_s {
+    src_t *src;
+    cd_record_t *rec;
+    rd_kafka_headers_t *kh;
+    bool is_null_key, is_null_value;
+    cd_error_stage_t stage;
+    const cd_converter_t *conv;
+} convert_op_t;
+
+static int convert_attempt(void *arg, bool *retriable, char *errstr, size_t errstr_size)
 {
+    convert_op_t *op = arg;
+    src_t *src = op->src;
+    cd_record_t *rec = op->rec;
     const char *topic = cd_record_topic(rec);
     cd_headers_t *headers = cd_record_headers(rec);
-    rd_kafka_headers_t *kh = NULL;
-    char err[2048];
-    bool is_null_key = false, is_null_value = false;
-    *tolerance_exceeded = false;
-    if (!topic || !*topic) {
-        snprintf(errstr, errstr_size, "Record has no topic");
-        return -1;
-    }
     size_t nh = cd_headers_count(headers);
+    if (op->kh) {
+        rd_kafka_headers_destroy(op->kh);
+        op->kh = NULL;
+    }
+    op->stage = CD_STAGE_HEADER_CONVERTER;
+    op->conv = src->hc;
     if (nh) {
-        kh = rd_kafka_headers_new(nh);
+        op->kh = rd_kafka_headers_new(nh);
         for (size_t i = 0; i < nh; i++) {
             bool is_null = false;
             cd_buf_reset(&src->hbuf);
             if (cd_converter_from_connect_header(
                     src->hc, topic, cd_headers_key_at(headers, i), cd_headers_schema_at(headers, i),
-                    cd_headers_value_at(headers, i), &src->hbuf, &is_null, err, sizeof(err)) < 0)
-                goto conversion_failed;
-            rd_kafka_header_add(kh, cd_headers_key_at(headers, i), -1,
+                    cd_headers_value_at(headers, i), &src->hbuf, &is_null, errstr, errstr_size) < 0)
+                goto fail;
+            rd_kafka_header_add(op->kh, cd_headers_key_at(headers, i), -1,
                                 is_null ? NULL : src->hbuf.data, is_null ? 0 : src->hbuf.len);
         }
     }
     cd_buf_reset(&src->kbuf);
     cd_buf_reset(&src->vbuf);
+    op->stage = CD_STAGE_KEY_CONVERTER;
+    op->conv = src->kc;
     if (cd_converter_from_connect(src->kc, topic, headers, cd_record_key_schema(rec),
-                                  cd_record_key(rec), &src->kbuf, &is_null_key, err,
-                                  sizeof(err)) < 0)
-        goto conversion_failed;
+                                  cd_record_key(rec), &src->kbuf, &op->is_null_key, errstr,
+                                  errstr_size) < 0)
+        goto fail;
+    op->stage = CD_STAGE_VALUE_CONVERTER;
+    op->conv = src->vc;
     if (cd_converter_from_connect(src->vc, topic, headers, cd_record_value_schema(rec),
-                                  cd_record_value(rec), &src->vbuf, &is_null_value, err,
-                                  sizeof(err)) < 0)
-        goto conversion_failed;
+                                  cd_record_value(rec), &src->vbuf, &op->is_null_value, errstr,
+                                  errstr_size) < 0)
+        goto fail;
+    return 0;
+fail:
+    *retriable = cd_error_is_retriable_message(errstr);
+    if (op->kh) {
+        rd_kafka_headers_destroy(op->kh);
+        op->kh = NULL;
+    }
+    return -1;
+}
+
+/* Hands a failed record to the error handler: 0 = tolerated (skip it), -1 = the task
+ * fails with @p message. */
+static int report_failure(src_t *src, cd_error_stage_t stage, const char *cls, const char *message,
+                          const cd_record_t *original)
+{
+    cd_error_context_t ctx = {.stage = stage,
+                              .executing_class = cls,
+                              .exception_class = "org.apache.kafka.connect.errors.DataException",
+                              .message = message,
+                              .source = original};
+    return cd_error_handler_report(src->eh, &ctx);
+}
+
+/* 0 sent, 1 retry later (queue full), 2 dropped (tolerated), -1 fatal (errstr). */
+static int send_one(src_t *src, cd_record_t *rec, cd_record_t **pre, char *errstr,
+                    size_t errstr_size, bool *tolerance_exceeded)
+{
+    const char *topic = cd_record_topic(rec);
+    rd_kafka_headers_t *kh = NULL;
+    char err[2048];
+    bool is_null_key, is_null_value;
+    convert_op_t op = {.src = src, .rec = rec};
+    *tolerance_exceeded = false;
+    if (!topic || !*topic) {
+        snprintf(errstr, errstr_size, "Record has no topic");
+        return -1;
+    }
+    if (cd_error_handler_execute(src->eh, convert_attempt, &op, &src->t->ctx.stopping, err,
+                                 sizeof(err)) < 0) {
+        const char *cls = op.conv ? cd_converter_plugin(op.conv)->class_name : NULL;
+        if (report_failure(src, op.stage, cls, err, *pre ? *pre : rec) == 0)
+            return 2;
+        *tolerance_exceeded = true;
+        snprintf(errstr, errstr_size, "%s", err);
+        return -1;
+    }
+    kh = op.kh;
+    is_null_key = op.is_null_key;
+    is_null_value = op.is_null_value;
 
     if (maybe_create_topic(src, topic, errstr, errstr_size) < 0)
         goto fatal;
@@ -308,17 +372,6 @@ static int send_one(src_t *src, cd_record_t *rec, cd_record_t **pre, char *errst
              rd_kafka_err2str(e));
     return -1;
 
-conversion_failed:
-    if (kh)
-        rd_kafka_headers_destroy(kh);
-    if (src->tolerate_all) {
-        cd_log_warn(LOGGER, "%s-%d: skipping a record that failed conversion: %s",
-                    src->t->s.connector, src->t->s.task_id, err);
-        return 2;
-    }
-    *tolerance_exceeded = true;
-    snprintf(errstr, errstr_size, "%s", err);
-    return -1;
 fatal:
     if (kh)
         rd_kafka_headers_destroy(kh);
@@ -331,10 +384,16 @@ static int send_records(src_t *src, char *errstr, size_t errstr_size, bool *tole
     char err[512];
     while (src->next < src->batch.count) {
         cd_record_t *rec = src->batch.records[src->next];
-        cd_record_t *pre = src->plugin->commit_record ? cd_record_copy(rec) : NULL;
+        /* the record before transformation: for commitRecord and the dead-letter queue */
+        cd_record_t *pre = src->plugin->commit_record || cd_error_handler_has_dlq(src->eh)
+                               ? cd_record_copy(rec)
+                               : NULL;
         if (cd_transform_chain_apply(src->chain, &rec, err, sizeof(err)) < 0) {
-            if (!src->tolerate_all) {
+            if (report_failure(src, CD_STAGE_TRANSFORMATION,
+                               cd_transform_chain_failed_class(src->chain), err,
+                               pre ? pre : rec) < 0) {
                 cd_record_destroy(pre);
+                src->batch.records[src->next] = rec;
                 *tolerance_exceeded = true;
                 snprintf(errstr, errstr_size, "%s", err);
                 return -1;
@@ -399,6 +458,8 @@ static void collect_committable(src_t *src)
 static void commit_offsets(src_t *src)
 {
     cd_task_settings_t *s = &src->t->s;
+    /* records sent to the dead-letter queue are delivered before the offsets move on */
+    cd_error_handler_flush(src->eh, 30000);
     collect_committable(src);
     if (src->nflush > 0 && s->offsets) {
         cd_offset_store_entry_t *entries = calloc(src->nflush, sizeof(*entries));
@@ -464,8 +525,6 @@ static int src_init(src_t *src, char *errstr, size_t errstr_size)
     cd_buf_init(&src->kbuf);
     cd_buf_init(&src->vbuf);
     cd_buf_init(&src->hbuf);
-    const char *tol = cd_properties_get(s->connector_config, "errors.tolerance");
-    src->tolerate_all = tol && strcasecmp(tol, "all") == 0;
     if (!src->plugin || !src->sr) {
         snprintf(errstr, errstr_size, "Connector %s has no source task", s->connector);
         return -1;
@@ -486,6 +545,12 @@ static int src_init(src_t *src, char *errstr, size_t errstr_size)
 
     cd_properties_t *pp =
         cd_worker_producer_props(s->worker_props, s->connector_config, s->connector, s->task_id);
+    src->eh = cd_error_handler_new(s->connector_config, s->connector, s->task_id, false, pp, errstr,
+                                   errstr_size);
+    if (!src->eh) {
+        cd_properties_destroy(pp);
+        return -1;
+    }
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (!pp || cd_kafka_conf_apply_java(conf, pp, errstr, errstr_size) < 0) {
         cd_properties_destroy(pp);
@@ -529,6 +594,7 @@ static void src_close(src_t *src)
     cd_converter_destroy(src->vc);
     cd_converter_destroy(src->hc);
     cd_transform_chain_destroy(src->chain);
+    cd_error_handler_destroy(src->eh);
     cd_topic_creation_destroy(src->tc);
     for (size_t i = 0; i < src->nactive; i++)
         free(src->active[i]);

@@ -77,14 +77,15 @@ static cd_properties_t *tc_with_prefix(const cd_properties_t *config, const char
 /* The class named by `<prefix>type`, as ConfigDef parses a CLASS setting: the
  * ConfigException texts of a missing or unknown class. */
 static const char *tc_class_of(const cd_properties_t *config, const char *prefix, char *key,
-                               size_t key_size, char *errstr, size_t errstr_size)
+                               size_t key_size, const char *kind, char *errstr, size_t errstr_size)
 {
     const char *value;
     snprintf(key, key_size, "%stype", prefix);
     value = cd_properties_get(config, key);
     if (!value) {
-        snprintf(errstr, errstr_size,
-                 "Missing required configuration \"%s\" which has no default value.", key);
+        /* EnrichablePlugin.getConfigDefFromConfigProvidingClass with no class */
+        snprintf(errstr, errstr_size, "Invalid value null for configuration %s: Not a %s", key,
+                 kind);
         return NULL;
     }
     return value;
@@ -114,7 +115,7 @@ static int tc_predicate(const cd_properties_t *config, const cd_config_value_t *
         snprintf(errstr, errstr_size, "Unknown configuration '%stype'", prefix);
         return -1;
     }
-    cls = tc_class_of(config, prefix, key, sizeof(key), errstr, errstr_size);
+    cls = tc_class_of(config, prefix, key, sizeof(key), "Predicate", errstr, errstr_size);
     if (!cls)
         return -1;
     stage->predicate = cd_predicate_plugin_find(cls);
@@ -144,7 +145,7 @@ static int tc_stage(const cd_properties_t *config, const cd_config_value_t *pred
     cd_properties_t *tconf;
     int rc;
     snprintf(prefix, sizeof(prefix), "transforms.%s.", alias);
-    cls = tc_class_of(config, prefix, key, sizeof(key), errstr, errstr_size);
+    cls = tc_class_of(config, prefix, key, sizeof(key), "Transformation", errstr, errstr_size);
     if (!cls)
         return -1;
     stage->transform = cd_transform_plugin_find(cls);

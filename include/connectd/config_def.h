@@ -123,6 +123,9 @@ typedef struct cd_config_key_s {
     /** Optional Recommender.visible(name, config); NULL = visible. Only called when
      *  recommended_values is set, as Java. */
     bool (*visible)(const char *name, const cd_properties_t *config);
+    /** ConfigDef.embed: the length of the prefix this key's name was given; its
+     *  validator's messages use the name without it, as Java's embeddedValidator. */
+    size_t embedded_prefix_len;
 } cd_config_key_t;
 
 /** Java names for the enums ("STRING", "HIGH", "MEDIUM", ...). */

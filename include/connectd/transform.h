@@ -60,6 +60,12 @@ typedef struct cd_predicate_plugin_s {
     int (*test)(void *state, const cd_record_t *record, char *errstr, size_t errstr_size);
 } cd_predicate_plugin_t;
 
+/** A plugin shared object (plugin.path) exports NULL-terminated arrays under these
+ *  names: `const cd_transform_plugin_t *const cd_plugin_transforms[]` and
+ *  `const cd_predicate_plugin_t *const cd_plugin_predicates[]`. */
+#define CD_PLUGIN_TRANSFORMS_SYMBOL "cd_plugin_transforms"
+#define CD_PLUGIN_PREDICATES_SYMBOL "cd_plugin_predicates"
+
 /** @returns the built-in or loaded transformation named @p name (class name or
  *  alias: the simple name, e.g. "Cast$Value"), or NULL. */
 const cd_transform_plugin_t *cd_transform_plugin_find(const char *name);

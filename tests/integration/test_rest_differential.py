@@ -58,10 +58,71 @@ SCENARIOS: list[dict] = [
         get("/connector-plugins/FileStreamSource/config"),
         get("/connector-plugins/org.apache.kafka.connect.file.FileStreamSinkConnector/config"),
     ]},
-    # Transformations and predicates (connect-transforms) come with issue 7: until then their
-    # rows are left out on both sides; connectors, converters and header converters compared.
-    {"id": "plugins-all", "steps": [get("/connector-plugins?connectorsOnly=false",
-                                        drop_types=["transformation", "predicate"])]},
+    {"id": "plugins-all", "steps": [get("/connector-plugins?connectorsOnly=false")]},
+    # ------------------------------------------------------------------ transforms (issue 7)
+    {"id": "transform-plugin-configs", "steps": [
+        get("/connector-plugins/org.apache.kafka.connect.transforms.Cast$Value/config"),
+        get("/connector-plugins/org.apache.kafka.connect.transforms.InsertField$Key/config"),
+        get("/connector-plugins/org.apache.kafka.connect.transforms.TimestampConverter$Value"
+            "/config"),
+        get("/connector-plugins/org.apache.kafka.connect.transforms.RegexRouter/config"),
+        get("/connector-plugins/org.apache.kafka.connect.transforms.predicates.HasHeaderKey"
+            "/config"),
+    ]},
+    {"id": "validate-transforms", "steps": [
+        {"call": f"PUT {VALIDATE_SOURCE}", "expect": 200, "body": {
+            **SOURCE, "transforms": "cast,route,drop", "predicates": "isTombstone,onTopic",
+            "transforms.cast.type": "org.apache.kafka.connect.transforms.Cast$Value",
+            "transforms.cast.spec": "string",
+            "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
+            "transforms.route.regex": "(.*)", "transforms.route.replacement": "$1-copy",
+            "transforms.route.predicate": "onTopic",
+            "transforms.drop.type": "org.apache.kafka.connect.transforms.Filter",
+            "transforms.drop.predicate": "isTombstone", "transforms.drop.negate": "false",
+            "predicates.isTombstone.type":
+                "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone",
+            "predicates.onTopic.type":
+                "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
+            "predicates.onTopic.pattern": ".*"}},
+        # unknown class, abstract base, another plugin kind, a missing required key,
+        # negate without predicate, an invalid spec
+        {"call": f"PUT {VALIDATE_SOURCE}", "expect": 200, "body": {
+            **SOURCE, "transforms": "a,b,c,d,e,f",
+            "transforms.a.type": "com.example.NoSuchTransform",
+            "transforms.b.type": "org.apache.kafka.connect.transforms.Flatten",
+            "transforms.c.type": "org.apache.kafka.connect.transforms.predicates.HasHeaderKey",
+            "transforms.d.type": "org.apache.kafka.connect.transforms.Cast$Value",
+            "transforms.e.type": "org.apache.kafka.connect.transforms.InsertHeader",
+            "transforms.e.header": "h", "transforms.e.value.literal": "v",
+            "transforms.e.negate": "true",
+            "transforms.f.type": "org.apache.kafka.connect.transforms.TimestampRouter",
+            "transforms.f.topic.format": ""}},
+        {"call": f"PUT {VALIDATE_SOURCE}", "expect": 200, "body": {
+            **SOURCE, "transforms": "a", "predicates": "p,q",
+            "transforms.a.type": "org.apache.kafka.connect.transforms.Filter",
+            "transforms.a.predicate": "p",
+            "predicates.p.type": "org.apache.kafka.connect.transforms.predicates.HasHeaderKey",
+            "predicates.q.type": "com.example.NoSuchPredicate"}},
+        {"call": f"PUT {VALIDATE_SOURCE}", "expect": 200, "body": {
+            **SOURCE, "transforms": "a,a", "transforms.a.type":
+                "org.apache.kafka.connect.transforms.Filter"}},
+    ]},
+    {"id": "create-with-transforms", "steps": [
+        create({**SOURCE, "transforms": "hoist,insert",
+                "transforms.hoist.type": "org.apache.kafka.connect.transforms.HoistField$Value",
+                "transforms.hoist.field": "line",
+                "transforms.insert.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+                "transforms.insert.static.field": "origin",
+                "transforms.insert.static.value": "file"}),
+        wait("tasks RUNNING"),
+        get("/connectors/{name}/config"),
+        get("/connectors/{name}/status"),
+        create({**SOURCE, "transforms": "x", "transforms.x.type": "com.example.Nope"},
+               name="{name2}", expect=400),
+        create({**SOURCE, "transforms": "x",
+                "transforms.x.type": "org.apache.kafka.connect.transforms.Cast$Value"},
+               name="{name2}", expect=400),
+    ]},
     {"id": "validate", "steps": [
         {"call": f"PUT {VALIDATE_SOURCE}", "body": SOURCE, "expect": 200},
         {"call": f"PUT {VALIDATE_SOURCE}", "body": {**SOURCE, "tasks.max": "0", "topic": None},

@@ -55,9 +55,32 @@ static void test_builtin_aliases(void **state)
 static void test_all_order(void **state)
 {
     (void)state;
-    size_t n;
+    size_t n, w = 0, first_tr = 0, ntr = 0, npr = 0;
     cd_plugin_info_t *all = cd_plugins_all(&n);
     assert_non_null(all);
+    /* transformations then predicates right after the source connectors, each sorted;
+     * then the rows without them are checked below */
+    for (size_t i = 0; i < n; i++) {
+        bool tr = strcmp(all[i].type, "transformation") == 0;
+        bool pr = strcmp(all[i].type, "predicate") == 0;
+        if (tr && ntr++ == 0)
+            first_tr = i;
+        if (pr) {
+            assert_int_equal(i, first_tr + ntr + npr);
+            npr++;
+        }
+        if ((tr && ntr > 1) || (pr && npr > 1))
+            assert_true(strcmp(all[i - 1].class_name, all[i].class_name) < 0);
+        if (tr || pr) {
+            assert_string_equal(all[i].version, CONNECTD_KAFKA_COMPAT_VERSION);
+            continue;
+        }
+        all[w++] = all[i];
+    }
+    assert_int_equal(first_tr, 3);
+    assert_int_equal(ntr, 26);
+    assert_int_equal(npr, 3);
+    n = w;
     const char *expect[][2] = {
         {"org.apache.kafka.connect.file.FileStreamSinkConnector", "sink"},
         {"io.confluent.connect.kinesis.KinesisSourceConnector", "source"},
