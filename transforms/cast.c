@@ -86,6 +86,24 @@ static void java_list_string(const char *const *list, size_t n, char *buf, size_
         snprintf(buf + off, size - off, "]");
 }
 
+/* Java: new ConfigException("Invalid type found in casting spec: " + t, e) picks the
+ * (name, value) constructor, so the message reads "Invalid value <e> for configuration <msg>". */
+static void type_error(const char *part, char *errstr, size_t errstr_size)
+{
+    char *t = cd_smta_trim(part);
+    char *u = t ? strdup(t) : NULL;
+    for (char *p = u; p && *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    snprintf(errstr, errstr_size,
+             "Invalid value java.lang.IllegalArgumentException: No enum constant "
+             "org.apache.kafka.connect.data.Schema.Type.%s for configuration Invalid type found in "
+             "casting spec: %s",
+             u ? u : "", t ? t : "");
+    free(u);
+    free(t);
+}
+
 /* Cast.parseFieldTypes */
 static int parse_field_types(const char *const *list, size_t n, cast_spec_t **out, size_t *nout,
                              char *errstr, size_t errstr_size)
@@ -119,22 +137,13 @@ static int parse_field_types(const char *const *list, size_t n, cast_spec_t **ou
         }
         if (np == 1) {
             if (!type_from_java_name(parts[0], &type)) {
-                char *t = cd_smta_trim(parts[0]);
-                for (char *p = t; p && *p; p++)
-                    if (*p >= 'a' && *p <= 'z')
-                        *p = (char)(*p - 'a' + 'A');
-                snprintf(errstr, errstr_size,
-                         "No enum constant org.apache.kafka.connect.data.Schema.Type.%s",
-                         t ? t : "");
-                free(t);
+                type_error(parts[0], errstr, errstr_size);
                 goto fail;
             }
             whole = true;
         } else {
             if (!type_from_java_name(parts[1], &type)) {
-                char *t = cd_smta_trim(parts[1]);
-                snprintf(errstr, errstr_size, "Invalid type found in casting spec: %s", t ? t : "");
-                free(t);
+                type_error(parts[1], errstr, errstr_size);
                 goto fail;
             }
             field = cd_smta_trim(parts[0]);
@@ -164,7 +173,7 @@ static int parse_field_types(const char *const *list, size_t n, cast_spec_t **ou
     }
     if (whole && n > 1) {
         snprintf(errstr, errstr_size,
-                 "Cast transformations that specify a type to cast the entire value to may ony "
+                 "Cast transformations that specify a type to cast the entire value to may only "
                  "specify a single cast in their spec");
         goto fail;
     }

@@ -28,11 +28,18 @@ typedef struct mask_field_s {
     bool replace_null_with_default;
 } mask_field_t;
 
+static int fields_validator(const char *name, const cd_config_value_t *value, char *errstr,
+                            size_t errstr_size)
+{
+    (void)name;
+    return cd_smta_validate_unique_list("fields", false, value, errstr, errstr_size);
+}
+
 static const cd_config_key_t mask_field_config_keys[] = {
     {.name = "fields",
      .type = CD_CONFIG_LIST,
      .default_value = CD_NO_DEFAULT,
-     .validator = {.kind = CD_VALIDATOR_VALID_LIST},
+     .validator = {.kind = CD_VALIDATOR_CUSTOM, .custom = fields_validator, .description = ""},
      .importance = CD_IMPORTANCE_HIGH,
      .documentation = "Names of fields to mask.",
      .order_in_group = -1},

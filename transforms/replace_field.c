@@ -101,18 +101,32 @@ static int renames_validator(const char *name, const cd_config_value_t *value, c
     return 0;
 }
 
+static int exclude_validator(const char *name, const cd_config_value_t *value, char *errstr,
+                             size_t errstr_size)
+{
+    (void)name;
+    return cd_smta_validate_unique_list("exclude", true, value, errstr, errstr_size);
+}
+
+static int include_validator(const char *name, const cd_config_value_t *value, char *errstr,
+                             size_t errstr_size)
+{
+    (void)name;
+    return cd_smta_validate_unique_list("include", true, value, errstr, errstr_size);
+}
+
 static const cd_config_key_t replace_field_config_keys[] = {
     {.name = "exclude",
      .type = CD_CONFIG_LIST,
      .default_value = "",
-     .validator = {.kind = CD_VALIDATOR_VALID_LIST, .list_allow_empty = true},
+     .validator = {.kind = CD_VALIDATOR_CUSTOM, .custom = exclude_validator, .description = ""},
      .importance = CD_IMPORTANCE_MEDIUM,
      .documentation = "Fields to exclude. This takes precedence over the fields to include.",
      .order_in_group = -1},
     {.name = "include",
      .type = CD_CONFIG_LIST,
      .default_value = "",
-     .validator = {.kind = CD_VALIDATOR_VALID_LIST, .list_allow_empty = true},
+     .validator = {.kind = CD_VALIDATOR_CUSTOM, .custom = include_validator, .description = ""},
      .importance = CD_IMPORTANCE_MEDIUM,
      .documentation = "Fields to include. If specified, only these fields will be used.",
      .order_in_group = -1},

@@ -128,6 +128,11 @@ static int ssm_apply(void *state, cd_record_t **recordp, char *errstr, size_t er
         return 0;
     if (cd_transform_require_schema(schema, "updating schema metadata", errstr, errstr_size) != 0)
         return -1;
+    /* schema.fields() is read for every schema: ConnectSchema refuses non-structs */
+    if (cd_schema_type(schema) != CD_TYPE_STRUCT) {
+        snprintf(errstr, errstr_size, "Cannot list fields on non-struct type");
+        return -1;
+    }
     /* new ConnectSchema(type, optional, default, name, version, doc, parameters, fields, ...) */
     updated = cd_smta_copy_schema_basics_new(schema);
     if (!updated) {

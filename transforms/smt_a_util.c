@@ -11,7 +11,10 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <connectd/config_def.h>
 
 const cd_value_t *cd_smta_struct_get(const cd_value_t *st, const cd_field_t *field,
                                      bool with_default)
@@ -326,4 +329,33 @@ cd_schema_t *cd_smta_copy_schema_basics_new(const cd_schema_t *source)
     if (s)
         cd_transform_copy_schema_basics(source, s);
     return s;
+}
+
+int cd_smta_validate_unique_list(const char *key, bool allow_empty,
+                                 const struct cd_config_value_s *value, char *errstr,
+                                 size_t errstr_size)
+{
+    if (value->is_null) {
+        snprintf(errstr, errstr_size, "Configuration '%s' values must not be null.", key);
+        return -1;
+    }
+    if (!allow_empty && value->list_count == 0) {
+        snprintf(errstr, errstr_size,
+                 "Configuration '%s' must not be empty. Valid values include: any non-empty value",
+                 key);
+        return -1;
+    }
+    for (size_t i = 0; i < value->list_count; i++)
+        for (size_t j = i + 1; j < value->list_count; j++)
+            if (strcmp(value->list[i], value->list[j]) == 0) {
+                snprintf(errstr, errstr_size, "Configuration '%s' values must not be duplicated.",
+                         key);
+                return -1;
+            }
+    for (size_t i = 0; i < value->list_count; i++)
+        if (!value->list[i][0]) {
+            snprintf(errstr, errstr_size, "Configuration '%s' values must not be empty.", key);
+            return -1;
+        }
+    return 0;
 }

@@ -47,4 +47,14 @@ bool cd_smta_is_number(const cd_value_t *v);
  *  and its basics (name, version, doc, parameters): SchemaUtil.copySchemaBasics(source). */
 cd_schema_t *cd_smta_copy_schema_basics_new(const cd_schema_t *source);
 
+struct cd_config_value_s;
+/**
+ * ValidList.anyNonDuplicateValues(isEmptyAllowed, false) as Java runs it inside a
+ * connector config (ConnectorConfig.enrich embeds the validator, so ConfigDef.parse
+ * does not de-duplicate first): duplicates and empty elements are refused.
+ * @p key is the unprefixed key name shown in the messages.
+ */
+int cd_smta_validate_unique_list(const char *key, bool allow_empty,
+                                 const struct cd_config_value_s *value, char *errstr,
+                                 size_t errstr_size);
 #endif
