@@ -42,6 +42,7 @@ typedef struct cast_s {
     cd_type_t whole_type;
     bool replace_null_with_default;
     cd_schema_t *cache_in, *cache_out;
+    size_t *order; /* specs in the iteration order of Java's casts HashMap */
 } cast_t;
 
 static void specs_free(cast_spec_t *specs, size_t n)
@@ -253,12 +254,31 @@ static int cast_create(const cd_properties_t *props, void **state, cd_transform_
             c->whole_type = c->specs[i].type;
         }
     }
+    c->order = calloc(c->n ? c->n : 1, sizeof(*c->order));
+    if (!c->order)
+        goto fail;
+    {
+        char **names = calloc(c->n ? c->n : 1, sizeof(*names));
+        size_t nn = 0;
+        if (!names)
+            goto fail;
+        for (size_t i = 0; i < c->n; i++)
+            if (c->specs[i].field)
+                names[nn++] = c->specs[i].field;
+        cd_smta_java_string_order(names, nn, c->order);
+        /* names[] lists only named specs, which are all specs unless whole */
+        free(names);
+    }
     c->replace_null_with_default = cd_config_get_bool(config, "replace.null.with.default");
     cd_config_destroy(config);
     cd_config_def_destroy(def);
     *state = c;
     return 0;
 fail:
+    if (c) {
+        specs_free(c->specs, c->n);
+        free(c->order);
+    }
     free(c);
     cd_config_destroy(config);
     cd_config_def_destroy(def);
@@ -281,6 +301,7 @@ static void cast_destroy(void *state)
     if (!c)
         return;
     specs_free(c->specs, c->n);
+    free(c->order);
     cd_schema_unref(c->cache_in);
     cd_schema_unref(c->cache_out);
     free(c);
@@ -582,15 +603,17 @@ static int cast_apply(void *state, cd_record_t **recordp, char *errstr, size_t e
         }
         if (cd_transform_require_map(value, PURPOSE, errstr, errstr_size) != 0)
             return -1;
+        /* new HashMap<>(value), then put every cast (casts.entrySet() order) */
         out = cd_value_copy(value);
-        for (size_t i = 0; i < c->n; i++) {
+        for (size_t o = 0; o < c->n; o++) {
+            size_t i = c->order[o];
             cd_value_t *nv;
             if (cast_value(NULL, cd_value_map_get_str(value, c->specs[i].field), c->specs[i].type,
                            &nv, errstr, errstr_size) != 0)
                 goto fail;
             cd_value_map_put(out, cd_value_new_cstring(c->specs[i].field), nv);
         }
-        cd_value_map_sort_java_hash_order(out);
+        out = cd_smta_java_hash_order(out, cd_smta_hashmap_cap_copy(cd_value_map_size(value)));
         cd_transform_set_operating(record, c->target, NULL, out);
         return 0;
     }

@@ -24,6 +24,7 @@ typedef struct mask_field_s {
     cd_transform_target_t target;
     char **fields;
     size_t n_fields;
+    size_t *order;     /* fields in the iteration order of Java's HashSet */
     char *replacement; /* NULL = mask with the class's null value */
     bool replace_null_with_default;
 } mask_field_t;
@@ -70,6 +71,7 @@ static void mf_destroy(void *state)
     for (size_t i = 0; m->fields && i < m->n_fields; i++)
         free(m->fields[i]);
     free(m->fields);
+    free(m->order);
     free(m->replacement);
     free(m);
 }
@@ -105,6 +107,10 @@ static int mf_create(const cd_properties_t *props, void **state, cd_transform_ta
         if (j == m->n_fields && !(m->fields[m->n_fields++] = strdup(list[i])))
             goto oom;
     }
+    m->order = calloc(m->n_fields + 1, sizeof(*m->order));
+    if (!m->order)
+        goto oom;
+    cd_smta_java_string_order(m->fields, m->n_fields, m->order);
     repl = cd_config_get_string(config, "replacement");
     if (repl && !(m->replacement = strdup(repl)))
         goto oom;
@@ -258,14 +264,16 @@ static int mf_apply(void *state, cd_record_t **recordp, char *errstr, size_t err
     if (!schema) {
         if (cd_transform_require_map(value, PURPOSE, errstr, errstr_size) != 0)
             return -1;
+        /* new HashMap<>(value), then put every masked field (HashSet order) */
         out = cd_value_copy(value);
-        for (size_t i = 0; i < m->n_fields; i++) {
+        for (size_t o = 0; o < m->n_fields; o++) {
+            size_t i = m->order[o];
             cd_value_t *nv;
             if (masked(m, cd_value_map_get_str(value, m->fields[i]), &nv, errstr, errstr_size) != 0)
                 goto fail;
             cd_value_map_put(out, cd_value_new_cstring(m->fields[i]), nv);
         }
-        cd_value_map_sort_java_hash_order(out);
+        out = cd_smta_java_hash_order(out, cd_smta_hashmap_cap_copy(cd_value_map_size(value)));
         cd_transform_set_operating(record, m->target, NULL, out);
         return 0;
     }

@@ -283,7 +283,7 @@ static int rf_apply(void *state, cd_record_t **recordp, char *errstr, size_t err
                 cd_value_map_put(out, cd_value_new_cstring(rf_renamed(r, name)),
                                  cd_value_copy(cd_value_map_value_at(value, i)));
         }
-        cd_value_map_sort_java_hash_order(out);
+        out = cd_smta_java_hash_order(out, cd_smta_hashmap_cap_sized(cd_value_map_size(value)));
         cd_transform_set_operating(record, r->target, NULL, out);
         return 0;
     }

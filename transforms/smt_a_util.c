@@ -359,3 +359,147 @@ int cd_smta_validate_unique_list(const char *key, bool allow_empty,
         }
     return 0;
 }
+
+static size_t table_size_for(size_t c)
+{
+    size_t n = 1;
+    while (n < c)
+        n <<= 1;
+    return n;
+}
+
+size_t cd_smta_hashmap_cap_copy(size_t s)
+{
+    if (s == 0)
+        return 16;
+    return table_size_for((size_t)((float)s / 0.75f + 1.0f));
+}
+
+size_t cd_smta_hashmap_cap_sized(size_t n)
+{
+    return table_size_for(n);
+}
+
+/* String.hashCode() over the UTF-16 units of UTF-8 text (malformed bytes count as U+FFFD). */
+static uint32_t java_string_hash(const char *s, size_t len)
+{
+    uint32_t h = 0;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+        size_t n;
+        if (c < 0x80) {
+            cp = c, n = 1;
+        } else if ((c & 0xe0) == 0xc0 && i + 1 < len) {
+            cp = ((c & 0x1fu) << 6) | (s[i + 1] & 0x3fu), n = 2;
+        } else if ((c & 0xf0) == 0xe0 && i + 2 < len) {
+            cp = ((c & 0x0fu) << 12) | ((s[i + 1] & 0x3fu) << 6) | (s[i + 2] & 0x3fu), n = 3;
+        } else if ((c & 0xf8) == 0xf0 && i + 3 < len) {
+            cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3fu) << 12) | ((s[i + 2] & 0x3fu) << 6) |
+                 (s[i + 3] & 0x3fu);
+            n = 4;
+        } else {
+            cp = 0xfffd, n = 1;
+        }
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            h = 31 * h + (0xd800 + (cp >> 10));
+            h = 31 * h + (0xdc00 + (cp & 0x3ff));
+        } else {
+            h = 31 * h + cp;
+        }
+        i += n;
+    }
+    return h;
+}
+
+static uint32_t key_hash(const cd_value_t *k)
+{
+    if (!k)
+        return 0;
+    switch (cd_value_kind(k)) {
+    case CD_VALUE_STRING: {
+        size_t len;
+        const char *s = cd_value_string(k, &len);
+        return java_string_hash(s, len);
+    }
+    case CD_VALUE_INT8:
+    case CD_VALUE_INT16:
+    case CD_VALUE_INT32:
+        return (uint32_t)cd_value_as_int64(k);
+    case CD_VALUE_INT64: {
+        uint64_t u = (uint64_t)cd_value_int64(k);
+        return (uint32_t)(u ^ (u >> 32));
+    }
+    case CD_VALUE_BOOLEAN:
+        return cd_value_boolean(k) ? 1231 : 1237;
+    default:
+        return 0;
+    }
+}
+
+cd_value_t *cd_smta_java_hash_order(cd_value_t *map, size_t initial_cap)
+{
+    size_t n = cd_value_map_size(map), cap = initial_cap ? initial_cap : 1;
+    size_t *bucket, *idx;
+    cd_value_t *out;
+    if (n < 2)
+        return map;
+    while (n > cap * 3 / 4)
+        cap *= 2;
+    bucket = malloc(n * sizeof(*bucket));
+    idx = malloc(n * sizeof(*idx));
+    out = cd_value_new_map();
+    if (!bucket || !idx || !out) {
+        free(bucket);
+        free(idx);
+        cd_value_destroy(out);
+        return map;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h = key_hash(cd_value_map_key_at(map, i));
+        h ^= h >> 16;
+        bucket[i] = h & (cap - 1);
+        idx[i] = i;
+    }
+    /* stable insertion sort by bucket: insertion order within a bucket */
+    for (size_t i = 1; i < n; i++) {
+        size_t v = idx[i], j = i;
+        while (j > 0 && bucket[idx[j - 1]] > bucket[v]) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = v;
+    }
+    for (size_t i = 0; i < n; i++)
+        cd_value_map_append(out, cd_value_copy(cd_value_map_key_at(map, idx[i])),
+                            cd_value_copy(cd_value_map_value_at(map, idx[i])));
+    free(bucket);
+    free(idx);
+    cd_value_destroy(map);
+    return out;
+}
+
+void cd_smta_java_string_order(char *const *names, size_t n, size_t *order)
+{
+    size_t cap = 16;
+    while (n > cap * 3 / 4)
+        cap *= 2;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = 1; i < n; i++) {
+        size_t v = order[i], j = i;
+        uint32_t hv = java_string_hash(names[v], strlen(names[v]));
+        hv = (hv ^ (hv >> 16)) & (uint32_t)(cap - 1);
+        while (j > 0) {
+            uint32_t hp = java_string_hash(names[order[j - 1]], strlen(names[order[j - 1]]));
+            hp = (hp ^ (hp >> 16)) & (uint32_t)(cap - 1);
+            if (hp <= hv)
+                break;
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
+    }
+}

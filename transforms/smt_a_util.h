@@ -47,6 +47,18 @@ bool cd_smta_is_number(const cd_value_t *v);
  *  and its basics (name, version, doc, parameters): SchemaUtil.copySchemaBasics(source). */
 cd_schema_t *cd_smta_copy_schema_basics_new(const cd_schema_t *source);
 
+/** The table capacity java.util.HashMap starts with: new HashMap<>(Map of @p s
+ *  entries) (JDK 17 pre-sizing) / new HashMap<>(@p n) (tableSizeFor). */
+size_t cd_smta_hashmap_cap_copy(size_t s);
+size_t cd_smta_hashmap_cap_sized(size_t n);
+/** Takes @p map (entries in the order they were put into the Java HashMap) and
+ *  returns a map in that HashMap's iteration order, given the capacity it started
+ *  with (it doubles as Java's does while size > 0.75 * capacity). */
+cd_value_t *cd_smta_java_hash_order(cd_value_t *map, size_t initial_cap);
+/** Writes into @p order the indexes of @p names in the iteration order of a
+ *  HashSet / HashMap (default capacity) they were added to in list order. */
+void cd_smta_java_string_order(char *const *names, size_t n, size_t *order);
+
 struct cd_config_value_s;
 /**
  * ValidList.anyNonDuplicateValues(isEmptyAllowed, false) as Java runs it inside a
