@@ -16,6 +16,7 @@
  * Semantics and messages follow Apache Kafka's DistributedHerder (4.x); see
  * docs/modules/distributed-herder.md. */
 #include "distributed_herder.h"
+#include "worker/task_auto_restart.h"
 
 #include "../rest/rest_client.h"
 #include "../storage/config_backing_store.h"
@@ -118,6 +119,7 @@ struct cd_distributed_herder_s {
     cd_config_store_t *configs;
     cd_worker_t *worker;
     cd_group_member_t *member;
+    cd_task_auto_restart_t *auto_restart; /* herder thread only */
     cd_connect_protocol_t configured_protocol;
     pthread_t thread;
     bool thread_started;
@@ -1217,7 +1219,7 @@ static void cd_dh_put_config(cd_distributed_herder_t *h, const char *name,
         cd_herder_reply_error(r, 400, "Invalid initial state: %s", initial_state);
         return;
     }
-    if (cd_herder_validate(config, r) != 0)
+    if (cd_herder_validate_config(&h->base, config, r) != 0)
         return;
     if (!cd_dh_is_leader(h)) {
         cd_dh_not_leader(h, r, "Only the leader can set connector configs.");
@@ -1625,6 +1627,13 @@ static void cd_dh_dispatch(cd_distributed_herder_t *h, cd_herder_call_t *call)
     case CD_OP_CLUSTER_LOGGER:
         cd_dh_cluster_logger(h, call->text, call->text2, r);
         break;
+    case CD_OP_TASK_FAILED: {
+        const cd_cluster_connector_t *failed = cd_dh_connector(h, call->name);
+        if (failed && cd_work_list_contains(&h->running, call->name, call->task))
+            cd_task_auto_restart_on_failure(h->auto_restart, failed->name, call->task,
+                                            failed->config, cd_dh_now_ms());
+        break;
+    }
     case CD_OP_TASK_RECONFIGURATION:
         if (cd_work_list_contains(&h->running, call->name, -1))
             cd_dh_schedule_reconfig(h, call->name, 0);
@@ -1657,7 +1666,22 @@ static int64_t cd_dh_next_deadline(cd_distributed_herder_t *h, int64_t now)
             wait = h->reconfigs[i].due_ms - now;
     if (h->join_not_before_ms && h->join_not_before_ms - now < wait)
         wait = h->join_not_before_ms - now;
+    {
+        int64_t restart = cd_task_auto_restart_next_ms(h->auto_restart, now);
+        if (restart >= 0 && restart < wait)
+            wait = restart;
+    }
     return wait < 0 ? 0 : wait;
+}
+
+/* An automatic restart (task_auto_restart.h) of a task this worker still runs. */
+static void cd_dh_auto_restart_task(void *opaque, const char *name, int task)
+{
+    cd_distributed_herder_t *h = opaque;
+    if (!cd_work_list_contains(&h->running, name, task))
+        return;
+    cd_worker_stop_tasks(h->worker, name, task);
+    cd_dh_start_task(h, name, task);
 }
 
 static void *cd_dh_thread_main(void *arg)
@@ -1691,6 +1715,9 @@ static void *cd_dh_thread_main(void *arg)
 
         /* tick(): a pending rebalance runs before queued requests are served, so they see
          * its outcome instead of a RebalanceNeededException. */
+        if (h->rebalance_resolved)
+            cd_task_auto_restart_run_due(h->auto_restart, cd_dh_now_ms(), h->status,
+                                         cd_dh_auto_restart_task, h);
         bool can_join =
             cd_dh_now_ms() >= h->join_not_before_ms && cd_dh_now_ms() >= fatal_backoff_ms;
         if (can_join && cd_group_member_rejoin_needed(h->member))
@@ -1711,6 +1738,16 @@ static void *cd_dh_thread_main(void *arg)
     cd_group_member_leave(h->member, "the worker is stopping");
     cd_abstract_herder_drain(&h->base);
     return NULL;
+}
+
+static void cd_dh_task_failed(void *opaque, const char *connector, int task)
+{
+    cd_distributed_herder_t *h = opaque;
+    cd_herder_call_t *call = cd_abstract_herder_call(CD_OP_TASK_FAILED, connector);
+    if (call) {
+        call->task = task;
+        cd_herder_queue_post(h->base.queue, call);
+    }
 }
 
 static void cd_dh_request_task_reconfiguration(void *opaque, const char *connector)
@@ -1740,6 +1777,7 @@ cd_distributed_herder_t *cd_distributed_herder_new(cd_worker_config_t *wc,
     h->offsets = offsets;
     h->status = status;
     h->generation = -1;
+    h->auto_restart = cd_task_auto_restart_new(cd_config_originals(cd_worker_config_values(wc)));
     cd_connector_config_set_worker_defaults(cd_config_originals(cd_worker_config_values(wc)));
     const cd_config_t *values = cd_worker_config_values(wc);
     const char *protocol = cd_config_get_string(values, "connect.protocol");
@@ -1777,9 +1815,11 @@ cd_distributed_herder_t *cd_distributed_herder_new(cd_worker_config_t *wc,
     }
     cd_worker_listener_t listener = {
         .request_task_reconfiguration = cd_dh_request_task_reconfiguration,
+        .task_failed = cd_dh_task_failed,
         .opaque = h,
     };
     h->worker = cd_worker_new(wc, offsets, status, &listener, errstr, errstr_size);
+    h->base.worker = h->worker;
     if (!h->worker)
         goto fail;
     h->base.kafka_cluster_id = strdup(cd_worker_kafka_cluster_id(h->worker));
@@ -1850,6 +1890,7 @@ void cd_distributed_herder_destroy(cd_distributed_herder_t *h)
         pthread_join(h->thread, NULL);
     cd_group_member_destroy(h->member);
     cd_config_store_destroy(h->configs);
+    h->base.worker = NULL;
     cd_worker_destroy(h->worker);
     cd_abstract_herder_cleanup(&h->base);
     cd_cluster_config_destroy(h->snapshot);
@@ -1878,6 +1919,7 @@ void cd_distributed_herder_destroy(cd_distributed_herder_t *h)
     free(h->key_algorithm);
     free(h->signature_algorithm);
     free(h->member_id);
+    cd_task_auto_restart_destroy(h->auto_restart);
     pthread_mutex_destroy(&h->lock);
     free(h);
     cd_connector_config_set_worker_defaults(NULL);

@@ -10,12 +10,43 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* ValidList.anyNonDuplicateValues(false, false); custom because cd_config_parse
+ * removes the duplicates of a VALID_LIST before validating it. */
+static int headers_validator(const char *name, const cd_config_value_t *value, char *errstr,
+                             size_t errstr_size)
+{
+    if (value->is_null) {
+        snprintf(errstr, errstr_size, "Configuration '%s' values must not be null.", name);
+        return -1;
+    }
+    if (value->list_count == 0) {
+        snprintf(errstr, errstr_size,
+                 "Configuration '%s' must not be empty. Valid values include: any non-empty value",
+                 name);
+        return -1;
+    }
+    for (size_t i = 0; i < value->list_count; i++)
+        for (size_t j = i + 1; j < value->list_count; j++)
+            if (strcmp(value->list[i], value->list[j]) == 0) {
+                snprintf(errstr, errstr_size, "Configuration '%s' values must not be duplicated.",
+                         name);
+                return -1;
+            }
+    for (size_t i = 0; i < value->list_count; i++)
+        if (!value->list[i][0]) {
+            snprintf(errstr, errstr_size, "Configuration '%s' values must not be empty.", name);
+            return -1;
+        }
+    return 0;
+}
 
 static const cd_config_key_t drop_headers_keys[] = {
     {.name = "headers",
      .type = CD_CONFIG_LIST,
      .default_value = CD_NO_DEFAULT,
-     .validator = {.kind = CD_VALIDATOR_VALID_LIST, .list_allow_empty = false},
+     .validator = {.kind = CD_VALIDATOR_CUSTOM, .custom = headers_validator},
      .importance = CD_IMPORTANCE_HIGH,
      .documentation = "The name of the headers to be removed.",
      .order_in_group = -1},

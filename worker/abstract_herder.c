@@ -13,6 +13,8 @@
 #include "connector_config.h"
 #include "connector_offsets.h"
 #include "plugins.h"
+#include "providers/config_providers.h"
+#include "worker.h"
 
 #include <connectd/data.h>
 #include <connectd/version.h>
@@ -125,11 +127,114 @@ json_t *cd_herder_task_configs_json(const char *name, cd_properties_t *const *ta
     return list;
 }
 
+/* Replaces every occurrence of @p secret in @p text (malloc'd), NULL when none. */
+static char *replace_all(const char *text, const char *secret, const char *with)
+{
+    size_t sl = strlen(secret), wl = strlen(with), count = 0;
+    if (!sl || !strstr(text, secret))
+        return NULL;
+    for (const char *p = strstr(text, secret); p; p = strstr(p + sl, secret))
+        count++;
+    size_t n = strlen(text) + count * wl + 1;
+    char *out = malloc(n);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (const char *p = text;;) {
+        const char *q = strstr(p, secret);
+        if (!q) {
+            memcpy(out + o, p, strlen(p) + 1);
+            break;
+        }
+        memcpy(out + o, p, (size_t)(q - p));
+        o += (size_t)(q - p);
+        memcpy(out + o, with, wl);
+        o += wl;
+        p = q + sl;
+    }
+    return out;
+}
+
+/*
+ * Keeps resolved secrets out of a ConfigInfos reply: a key whose raw value holds a
+ * variable shows the raw value (Java would show the resolved one; connectd does not,
+ * on purpose), and its error messages get the raw text in place of the resolved one.
+ */
+static void mask_resolved_values(json_t *infos, const cd_properties_t *raw,
+                                 const cd_properties_t *resolved)
+{
+    json_t *configs = json_object_get(infos, "configs");
+    size_t i;
+    json_t *item;
+    json_array_foreach(configs, i, item)
+    {
+        json_t *value = json_object_get(item, "value");
+        const char *name = json_string_value(json_object_get(value, "name"));
+        const char *rv = name ? cd_properties_get(raw, name) : NULL;
+        if (!rv || !cd_config_has_variable(rv))
+            continue;
+        json_t *shown = json_object_get(value, "value");
+        if (json_is_string(shown) && strcmp(json_string_value(shown), "[hidden]") != 0)
+            json_object_set_new(value, "value", json_string(rv));
+        const char *secret = cd_properties_get(resolved, name);
+        json_t *errors = json_object_get(value, "errors");
+        size_t j;
+        json_t *err;
+        json_array_foreach(errors, j, err)
+        {
+            char *masked = secret && json_is_string(err)
+                               ? replace_all(json_string_value(err), secret, rv)
+                               : NULL;
+            if (masked)
+                json_array_set_new(errors, j, json_string(masked));
+            free(masked);
+        }
+    }
+}
+
+/* validateConnectorConfig with the worker's providers: NULL with *status and errstr
+ * (*provider_failed when a provider failed: Java's ConfigException). */
+static json_t *validate_resolved(cd_abstract_herder_t *h, const cd_properties_t *config,
+                                 int *status, bool *provider_failed, char *errstr,
+                                 size_t errstr_size)
+{
+    *provider_failed = false;
+    cd_properties_t *resolved =
+        cd_worker_transform_config(h ? h->worker : NULL, config, errstr, errstr_size);
+    if (!resolved) {
+        *status = 500;
+        *provider_failed = true;
+        return NULL;
+    }
+    json_t *infos = cd_connector_config_validate(resolved, status, errstr, errstr_size);
+    if (infos) {
+        mask_resolved_values(infos, config, resolved);
+    } else {
+        /* the message may quote the config ("Connector config {...} contains no connector
+         * type"): it is made again from the raw config, which holds no secret */
+        json_t *raw = cd_connector_config_validate(config, status, errstr, errstr_size);
+        if (raw) {
+            json_decref(raw);
+            *status = 400;
+            snprintf(errstr, errstr_size, "Connector configuration is invalid");
+        }
+    }
+    cd_properties_destroy(resolved);
+    return infos;
+}
+
 int cd_herder_validate(const cd_properties_t *config, cd_herder_reply_t *r)
+{
+    return cd_herder_validate_config(NULL, config, r);
+}
+
+int cd_herder_validate_config(cd_abstract_herder_t *h, const cd_properties_t *config,
+                              cd_herder_reply_t *r)
 {
     char errstr[2048];
     int status = 500;
-    json_t *infos = cd_connector_config_validate(config, &status, errstr, sizeof(errstr));
+    bool provider_failed;
+    json_t *infos = validate_resolved(h, config, &status, &provider_failed, errstr, sizeof(errstr));
     if (!infos) {
         cd_herder_reply_error(r, status, "%s", errstr);
         return -1;
@@ -391,11 +496,16 @@ static void cd_ah_plugin_config(cd_herder_t *base, const char *plugin_name, cd_h
 static void cd_ah_validate(cd_herder_t *base, const char *plugin, const cd_properties_t *config,
                            cd_herder_reply_t *r)
 {
-    (void)base;
     (void)plugin;
     char errstr[2048];
     int status = 500;
-    json_t *infos = cd_connector_config_validate(config, &status, errstr, sizeof(errstr));
+    bool provider_failed;
+    json_t *infos = validate_resolved((cd_abstract_herder_t *)base, config, &status,
+                                      &provider_failed, errstr, sizeof(errstr));
+    if (!infos && provider_failed) {
+        cd_herder_reply_error(r, 500, "%s: %s", CD_CONFIG_EXCEPTION, errstr);
+        return;
+    }
     if (!infos) {
         /* ConnectorPluginsResource.validateConfigs waits on the herder's future: a
          * BadRequestException arrives wrapped in an ExecutionException and the

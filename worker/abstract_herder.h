@@ -47,6 +47,7 @@ typedef enum cd_herder_op_e {
     CD_OP_PUT_TASK_CONFIGS,     /* name, json = configs, text = algorithm, text2 = signature,
                                    config unused; body bytes in blob */
     CD_OP_FENCE_ZOMBIES,        /* name, text/text2/blob as above */
+    CD_OP_TASK_FAILED,          /* name, task (posted by task threads; automatic restarts) */
     CD_OP_PRIVATE_BASE = 100,   /* herder-specific internal calls */
 } cd_herder_op_t;
 
@@ -56,6 +57,9 @@ typedef struct cd_abstract_herder_s {
     cd_herder_queue_t *queue;
     atomic_bool ready;
     char *kafka_cluster_id;
+    /** The worker, set by the concrete herder once it made it: its config providers
+     *  resolve `${provider:path:key}` before a config is validated. NULL = none. */
+    struct cd_worker_s *worker;
 } cd_abstract_herder_t;
 
 /** @brief Sets up the queue and the ops table. @p internal_endpoints: offer
@@ -94,6 +98,11 @@ json_t *cd_herder_names_json(const char *const *names, size_t n);
 json_t *cd_herder_task_configs_json(const char *name, cd_properties_t *const *tasks, size_t n);
 /** validateConnectorConfig + maybeAddConfigErrors: @returns 0, or -1 with the reply set. */
 int cd_herder_validate(const cd_properties_t *config, cd_herder_reply_t *r);
+/** cd_herder_validate with @p h's config providers: validateConnectorConfig resolves the
+ *  variables first (a provider failure answers 500 with its message), validates, and any
+ *  resolved value of a variable is kept out of the reply. */
+int cd_herder_validate_config(cd_abstract_herder_t *h, const cd_properties_t *config,
+                              cd_herder_reply_t *r);
 /** ConnectUtils.patchConfig: a new config with @p patch applied (null values remove). */
 cd_properties_t *cd_herder_patch_config(const cd_properties_t *config, const json_t *patch);
 /** GET/PUT-reset /connectors/{name}/topics from the status store. */

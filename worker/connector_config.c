@@ -180,33 +180,103 @@ static const cd_config_key_t stage_keys[] = {
     {.name = NULL},
 };
 
-/* ConfigDef.embed(prefix, group, startingOrd, child) for one table. */
-static int embed_keys(cd_config_def_t *def, const char *prefix, const char *group, int order,
-                      const cd_config_key_t *table, bool skip_stage_keys)
+/* ConfigDef.sortedConfigs' order: no group first, order in group, keys without a
+ * default first, importance (HIGH first), then name. */
+static int embed_cmp(const void *a, const void *b)
 {
-    for (size_t i = 0; table && table[i].name; i++) {
-        cd_config_key_t k = table[i];
-        char name[600];
+    const cd_config_key_t *x = *(const cd_config_key_t *const *)a;
+    const cd_config_key_t *y = *(const cd_config_key_t *const *)b;
+    bool xd = x->default_value != CD_NO_DEFAULT, yd = y->default_value != CD_NO_DEFAULT;
+    if (!x->group != !y->group)
+        return x->group ? 1 : -1;
+    if (x->group && y->group && strcmp(x->group, y->group) != 0)
+        return strcmp(x->group, y->group);
+    if (x->order_in_group != y->order_in_group)
+        return x->order_in_group < y->order_in_group ? -1 : 1;
+    if (xd != yd)
+        return xd ? 1 : -1;
+    if (x->importance != y->importance)
+        return x->importance < y->importance ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* ConfigDef.embed(prefix, group, startingOrd, child): the child's keys (for a
+ * transformation, with the implicit predicate/negate keys, which mask its own) in
+ * sortedConfigs order, renamed under the prefix, numbered from @p order. */
+static void embed_keys(cd_config_def_t *def, const char *prefix, const char *group, int order,
+                       const cd_config_key_t *table, bool with_stage_keys)
+{
+    const cd_config_key_t *keys[256];
+    size_t n = 0;
+    for (size_t i = 0; with_stage_keys && stage_keys[i].name; i++)
+        keys[n++] = &stage_keys[i];
+    for (size_t i = 0; table && table[i].name && n < 256; i++) {
+        if (with_stage_keys &&
+            (strcmp(table[i].name, "predicate") == 0 || strcmp(table[i].name, "negate") == 0))
+            continue;
+        keys[n++] = &table[i];
+    }
+    qsort(keys, n, sizeof(keys[0]), embed_cmp);
+    for (size_t i = 0; i < n; i++) {
+        cd_config_key_t k = *keys[i];
+        char name[600], sub_group[600];
         const char *deps[32];
         char dep_names[32][600];
         size_t nd = 0;
-        if (skip_stage_keys && (strcmp(k.name, "predicate") == 0 || strcmp(k.name, "negate") == 0))
-            continue; /* the implicit keys mask a transformation's own */
-        snprintf(name, sizeof(name), "%s%s", prefix, table[i].name);
+        snprintf(name, sizeof(name), "%s%s", prefix, keys[i]->name);
         k.name = name;
-        k.group = group;
+        k.display_name = keys[i]->display_name ? keys[i]->display_name : keys[i]->name;
+        if (keys[i]->group) {
+            snprintf(sub_group, sizeof(sub_group), "%s: %s", group, keys[i]->group);
+            k.group = sub_group;
+        } else {
+            k.group = group;
+        }
         k.order_in_group = order++;
         k.embedded_prefix_len = strlen(prefix);
-        for (size_t d = 0; table[i].dependents && table[i].dependents[d] && nd < 31; d++) {
-            snprintf(dep_names[nd], sizeof(dep_names[nd]), "%s%s", prefix, table[i].dependents[d]);
+        for (size_t d = 0; keys[i]->dependents && keys[i]->dependents[d] && nd < 31; d++) {
+            snprintf(dep_names[nd], sizeof(dep_names[nd]), "%s%s", prefix, keys[i]->dependents[d]);
             deps[nd] = dep_names[nd];
             nd++;
         }
         deps[nd] = NULL;
-        k.dependents = table[i].dependents ? deps : NULL;
+        k.dependents = keys[i]->dependents ? deps : NULL;
         cd_config_def_add_copy(def, &k);
     }
-    return order;
+}
+
+/* The version of the class an alias's `.type` names (for its `.plugin.version`). */
+static const char *alias_class_version(const char *version_key, const cd_properties_t *config)
+{
+    char type_key[600];
+    size_t n = strlen(version_key);
+    const char *cls;
+    if (n < 15 || !config)
+        return NULL;
+    snprintf(type_key, sizeof(type_key), "%.*stype", (int)(n - 14), version_key);
+    cls = cd_properties_get(config, type_key);
+    if (!cls)
+        return NULL;
+    if (strncmp(version_key, "transforms.", 11) == 0) {
+        const cd_transform_plugin_t *tp = cd_transform_plugin_find(cls);
+        return tp ? tp->version : NULL;
+    }
+    {
+        const cd_predicate_plugin_t *pp = cd_predicate_plugin_find(cls);
+        return pp ? pp->version : NULL;
+    }
+}
+
+/* PluginVersionRecommender for an alias: the version of its class. */
+static size_t recommend_alias_version(const char *name, const cd_properties_t *config,
+                                      const char **out, size_t out_size)
+{
+    const char *v = alias_class_version(name, config);
+    size_t k = 0;
+    if (v && out_size > 1)
+        out[k++] = v;
+    out[k] = NULL;
+    return k;
 }
 
 /* ConnectorConfig.enrich: <prefix>.<alias>.type and .plugin.version per alias, then
@@ -249,7 +319,12 @@ static void enrich(cd_config_def_t *def, const cd_properties_t *props, const cha
         k.type = CD_CONFIG_STRING;
         k.default_value = NULL;
         k.order_in_group = 1;
-        k.recommended_values = NULL;
+        k.recommended_values = recommend_alias_version;
+        {
+            char type_key[600];
+            snprintf(type_key, sizeof(type_key), "%s.%s.plugin.version", prefix, aliases[i]);
+            k.default_value = alias_class_version(type_key, props);
+        }
         cd_config_def_add_copy(def, &k);
         if (cls && transforms) {
             const cd_transform_plugin_t *tp = cd_transform_plugin_find(cls);
@@ -263,8 +338,6 @@ static void enrich(cd_config_def_t *def, const cd_properties_t *props, const cha
         if (!found)
             continue;
         snprintf(key_prefix, sizeof(key_prefix), "%s.%s.", prefix, aliases[i]);
-        if (transforms)
-            order = embed_keys(def, key_prefix, group, order, stage_keys, false);
         embed_keys(def, key_prefix, group, order, plugin_keys, transforms);
     }
     free_names(aliases, n);

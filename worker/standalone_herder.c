@@ -10,6 +10,7 @@
  * AbstractHerder (4.x): configs live in memory until exit, statuses in the
  * in-memory status store, offsets in the offsets file. */
 #include "standalone_herder.h"
+#include "task_auto_restart.h"
 
 #include "abstract_herder.h"
 
@@ -20,6 +21,7 @@
 #include "herder_queue.h"
 #include "plugins.h"
 #include "status.h"
+#include "worker_internal.h"
 #include "worker.h"
 
 #include <connectd/data.h>
@@ -54,6 +56,7 @@ struct cd_standalone_herder_s {
     atomic_bool stopping;
 
     /* herder thread only */
+    cd_task_auto_restart_t *auto_restart;
     cd_sh_connector_t *connectors;
     size_t connector_count, connector_capacity;
 };
@@ -176,7 +179,7 @@ static void cd_sh_put_config(cd_standalone_herder_t *h, const char *name,
         cd_herder_reply_error(r, 400, "Invalid initial state: %s", initial_state);
         return;
     }
-    if (cd_herder_validate(config, r) != 0)
+    if (cd_herder_validate_config(&h->base, config, r) != 0)
         return;
     cd_sh_connector_t *c = cd_sh_find(h, name);
     bool created = c == NULL;
@@ -475,6 +478,12 @@ static void cd_sh_dispatch(cd_standalone_herder_t *h, cd_herder_call_t *call)
         /* StandaloneHerder.setClusterLoggerLevel = the worker scope. */
         cd_herder_set_local_logger_level(call->text, call->text2, r);
         break;
+    case CD_OP_TASK_FAILED:
+        c = cd_sh_find(h, call->name);
+        if (c)
+            cd_task_auto_restart_on_failure(h->auto_restart, c->name, call->task, c->config,
+                                            cd_worker_now_ms());
+        break;
     case CD_OP_TASK_RECONFIGURATION:
         c = cd_sh_find(h, call->name);
         if (!c || !cd_worker_is_running(h->worker, call->name))
@@ -488,15 +497,33 @@ static void cd_sh_dispatch(cd_standalone_herder_t *h, cd_herder_call_t *call)
     }
 }
 
+/* An automatic restart (task_auto_restart.h): RestartTask without a reply. */
+static void cd_sh_auto_restart_task(void *opaque, const char *name, int task)
+{
+    cd_standalone_herder_t *h = opaque;
+    cd_sh_connector_t *c = cd_sh_find(h, name);
+    char errstr[512];
+    if (!c || task < 0 || (size_t)task >= c->task_count)
+        return;
+    cd_worker_stop_tasks(h->worker, name, task);
+    if (cd_worker_start_task(h->worker, name, task, c->config, c->tasks[task], c->target, errstr,
+                             sizeof(errstr)) != 0)
+        cd_log_error(CD_HERDER_LOGGER, "Failed to start task: %s-%d", name, task);
+}
+
 static void *cd_sh_thread_main(void *arg)
 {
     cd_standalone_herder_t *h = arg;
     while (!atomic_load(&h->stopping)) {
-        cd_herder_call_t *call = cd_herder_queue_take(h->base.queue, 1000);
-        if (!call)
-            continue;
-        cd_sh_dispatch(h, call);
-        cd_herder_queue_complete(h->base.queue, call);
+        int64_t next = cd_task_auto_restart_next_ms(h->auto_restart, cd_worker_now_ms());
+        cd_herder_call_t *call =
+            cd_herder_queue_take(h->base.queue, next >= 0 && next < 1000 ? next : 1000);
+        if (call) {
+            cd_sh_dispatch(h, call);
+            cd_herder_queue_complete(h->base.queue, call);
+        }
+        cd_task_auto_restart_run_due(h->auto_restart, cd_worker_now_ms(), h->status,
+                                     cd_sh_auto_restart_task, h);
     }
     /* StandaloneHerder.stop: stop every connector's tasks and the connector. */
     for (size_t i = 0; i < h->connector_count; i++) {
@@ -511,6 +538,16 @@ static void *cd_sh_thread_main(void *arg)
 /* ------------------------------------------------------------------ */
 /* Life cycle                                                          */
 /* ------------------------------------------------------------------ */
+
+static void cd_sh_task_failed(void *opaque, const char *connector, int task)
+{
+    cd_standalone_herder_t *h = opaque;
+    cd_herder_call_t *call = cd_abstract_herder_call(CD_OP_TASK_FAILED, connector);
+    if (call) {
+        call->task = task;
+        cd_herder_queue_post(h->base.queue, call);
+    }
+}
 
 static void cd_sh_request_task_reconfiguration(void *opaque, const char *connector)
 {
@@ -532,6 +569,7 @@ cd_standalone_herder_t *cd_standalone_herder_new(cd_worker_config_t *wc, cd_offs
     /* validateConnectorConfig takes the converter defaults from the worker config. */
     cd_connector_config_set_worker_defaults(cd_config_originals(cd_worker_config_values(wc)));
     h->offsets = offsets;
+    h->auto_restart = cd_task_auto_restart_new(cd_config_originals(cd_worker_config_values(wc)));
     h->status = cd_status_store_new_memory();
     if (cd_abstract_herder_init(&h->base, false) != 0 || !h->status) {
         snprintf(errstr, errstr_size, "Out of memory");
@@ -539,9 +577,11 @@ cd_standalone_herder_t *cd_standalone_herder_new(cd_worker_config_t *wc, cd_offs
     }
     cd_worker_listener_t listener = {
         .request_task_reconfiguration = cd_sh_request_task_reconfiguration,
+        .task_failed = cd_sh_task_failed,
         .opaque = h,
     };
     h->worker = cd_worker_new(wc, offsets, h->status, &listener, errstr, errstr_size);
+    h->base.worker = h->worker;
     if (!h->worker)
         goto fail;
     h->base.kafka_cluster_id = strdup(cd_worker_kafka_cluster_id(h->worker));
@@ -591,9 +631,11 @@ void cd_standalone_herder_destroy(cd_standalone_herder_t *h)
         cd_sh_free_tasks(&h->connectors[i]);
     }
     free(h->connectors);
+    h->base.worker = NULL;
     cd_worker_destroy(h->worker);
     cd_abstract_herder_cleanup(&h->base);
     cd_status_store_destroy(h->status);
+    cd_task_auto_restart_destroy(h->auto_restart);
     free(h);
     cd_connector_config_set_worker_defaults(NULL);
     cd_log_info(CD_HERDER_LOGGER, "Herder stopped");

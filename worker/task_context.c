@@ -101,6 +101,8 @@ void cd_worker_task_status(cd_worker_task_t *t, cd_state_t state, const char *tr
         cd_status_store_put_version(t->s.status, t->s.connector, t->s.task_id, state, trace,
                                     t->s.worker_id, t->s.generation,
                                     cd_plugins_status_version(t->s.connector_config));
+    if (state == CD_STATE_FAILED && t->s.listener.task_failed)
+        t->s.listener.task_failed(t->s.listener.opaque, t->s.connector, t->s.task_id);
 }
 
 cd_target_state_t cd_worker_task_target(cd_worker_task_t *t, bool *stopping)

@@ -112,7 +112,7 @@ static int tc_predicate(const cd_properties_t *config, const cd_config_value_t *
     snprintf(prefix, sizeof(prefix), "predicates.%s.", alias);
     if (!listed) {
         /* AbstractConfig.get of a key the enriched ConfigDef does not define */
-        snprintf(errstr, errstr_size, "Unknown configuration '%stype'", prefix);
+        snprintf(errstr, errstr_size, "Unknown configuration '%splugin.version'", prefix);
         return -1;
     }
     cls = tc_class_of(config, prefix, key, sizeof(key), "Predicate", errstr, errstr_size);
@@ -185,6 +185,108 @@ static int tc_stage(const cd_properties_t *config, const cd_config_value_t *pred
     return 0;
 }
 
+/* The implicit keys of every transformation (ConnectorConfig.enrich). */
+static const cd_config_key_t tc_stage_keys[] = {
+    {.name = "predicate", .type = CD_CONFIG_STRING, .default_value = NULL},
+    {.name = "negate", .type = CD_CONFIG_BOOLEAN, .default_value = "false"},
+    {.name = NULL},
+};
+
+/* ConfigDef.embed of @p keys under @p prefix into @p def. */
+static void tc_embed(cd_config_def_t *def, const char *prefix, const cd_config_key_t *keys,
+                     bool skip_stage_keys)
+{
+    for (size_t i = 0; keys && keys[i].name; i++) {
+        cd_config_key_t k = keys[i];
+        char name[600];
+        if (skip_stage_keys && (strcmp(k.name, "predicate") == 0 || strcmp(k.name, "negate") == 0))
+            continue;
+        snprintf(name, sizeof(name), "%s%s", prefix, keys[i].name);
+        k.name = name;
+        k.embedded_prefix_len = strlen(prefix);
+        k.dependents = NULL;
+        k.recommended_values = NULL;
+        k.visible = NULL;
+        cd_config_def_add_copy(def, &k);
+    }
+}
+
+/* Parses @p config against the keys one alias embeds (EnrichedConnectorConfig): the
+ * first ConfigException, with the prefixed name for a missing or mistyped value and the
+ * plugin's own name in a validator's message, as Java. */
+static int tc_parse_embedded(const cd_properties_t *config, const char *prefix,
+                             const cd_config_key_t *keys, bool stage_keys, char *errstr,
+                             size_t errstr_size)
+{
+    cd_config_def_t *def = cd_config_def_new();
+    cd_config_t *parsed;
+    if (!def) {
+        snprintf(errstr, errstr_size, "Out of memory");
+        return -1;
+    }
+    if (stage_keys)
+        tc_embed(def, prefix, tc_stage_keys, false);
+    tc_embed(def, prefix, keys, stage_keys);
+    parsed = cd_config_parse(def, config, errstr, errstr_size);
+    cd_config_destroy(parsed);
+    cd_config_def_destroy(def);
+    return parsed ? 0 : -1;
+}
+
+/* ConnectorConfig's constructor with requireFullConfig: enrich (every alias needs a known
+ * class), then the parse of the enriched definition (the type validator's negate rule,
+ * the implicit keys, each plugin's keys). */
+static int tc_validate(const cd_properties_t *config, const cd_config_value_t *transforms,
+                       const cd_config_value_t *predicates, char *errstr, size_t errstr_size)
+{
+    char prefix[512], key[600];
+    for (int pass = 0; pass < 2; pass++) {
+        const cd_config_value_t *aliases = pass == 0 ? transforms : predicates;
+        for (size_t i = 0; i < aliases->list_count; i++) {
+            const char *cls;
+            snprintf(prefix, sizeof(prefix), "%s.%s.", pass == 0 ? "transforms" : "predicates",
+                     aliases->list[i]);
+            cls = tc_class_of(config, prefix, key, sizeof(key),
+                              pass == 0 ? "Transformation" : "Predicate", errstr, errstr_size);
+            if (!cls)
+                return -1;
+            if (pass == 0 ? !cd_transform_plugin_find(cls) : !cd_predicate_plugin_find(cls)) {
+                tc_unknown_class(key, cls, errstr, errstr_size);
+                return -1;
+            }
+        }
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        const cd_config_value_t *aliases = pass == 0 ? transforms : predicates;
+        for (size_t i = 0; i < aliases->list_count; i++) {
+            const char *cls;
+            const cd_config_key_t *keys;
+            snprintf(prefix, sizeof(prefix), "%s.%s.", pass == 0 ? "transforms" : "predicates",
+                     aliases->list[i]);
+            snprintf(key, sizeof(key), "%stype", prefix);
+            cls = cd_properties_get(config, key);
+            if (pass == 0) {
+                char negate[600], predicate[600];
+                snprintf(negate, sizeof(negate), "%snegate", prefix);
+                snprintf(predicate, sizeof(predicate), "%spredicate", prefix);
+                if (cd_properties_get(config, negate) && !cd_properties_get(config, predicate)) {
+                    snprintf(errstr, errstr_size,
+                             "Config '%s' was provided but there is no config '%s' defining a "
+                             "predicate to be negated.",
+                             negate, predicate);
+                    return -1;
+                }
+                keys = cd_transform_plugin_find(cls)->config_keys;
+            } else {
+                keys = cd_predicate_plugin_find(cls)->config_keys;
+            }
+            if (tc_parse_embedded(config, prefix, keys, pass == 0, errstr, errstr_size) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 cd_transform_chain_t *cd_transform_chain_new(const cd_properties_t *connector_config, char *errstr,
                                              size_t errstr_size)
 {
@@ -205,6 +307,12 @@ cd_transform_chain_t *cd_transform_chain_new(const cd_properties_t *connector_co
     np = tc_aliases(connector_config, "predicates", &predicates, errstr, errstr_size);
     if (np < 0) {
         cd_config_value_clear(&transforms);
+        free(chain);
+        return NULL;
+    }
+    if (tc_validate(connector_config, &transforms, &predicates, errstr, errstr_size) != 0) {
+        cd_config_value_clear(&transforms);
+        cd_config_value_clear(&predicates);
         free(chain);
         return NULL;
     }

@@ -11,6 +11,7 @@
 #include "worker_internal.h"
 
 #include "plugins.h"
+#include "providers/config_providers.h"
 #include "util/log.h"
 #include "util/properties.h"
 
@@ -30,8 +31,9 @@
 typedef struct worker_connector_s {
     char *name;
     const cd_connector_plugin_t *plugin;
-    cd_properties_t *config;
-    void *state; /* non-NULL while started */
+    cd_properties_t *config;     /* resolved: what the connector sees */
+    cd_properties_t *raw_config; /* as stored, ${provider:path:key} variables kept */
+    void *state;                 /* non-NULL while started */
     cd_target_state_t target;
     cd_connector_context_t ctx;
     struct worker_connector_s *next;
@@ -40,6 +42,7 @@ typedef struct worker_connector_s {
 struct cd_worker_s {
     const cd_worker_config_t *wc;
     cd_properties_t *worker_props;
+    cd_config_providers_t *providers; /* config.providers (WorkerConfigTransformer) */
     cd_offset_store_t *offsets;
     cd_status_store_t *status;
     cd_worker_listener_t listener;
@@ -225,12 +228,16 @@ cd_worker_t *cd_worker_new(const cd_worker_config_t *wc, cd_offset_store_t *offs
     w->graceful_timeout_ms = config_long(cfg, "task.shutdown.graceful.timeout.ms", 5000);
     const cd_config_value_t *tce = cfg ? cd_config_get(cfg, "topic.creation.enable") : NULL;
     w->topic_creation_enable = tce ? tce->b : true;
+    w->providers = cd_config_providers_new(w->worker_props, errstr, errstr_size);
+    if (!w->providers)
+        goto fail;
     w->cluster_id = cd_worker_lookup_kafka_cluster_id(w->worker_props, errstr, errstr_size);
     if (!w->cluster_id)
         goto fail;
     cd_log_info(LOGGER, "Kafka cluster ID: %s", w->cluster_id);
     return w;
 fail:
+    cd_config_providers_destroy(w->providers);
     cd_properties_destroy(w->worker_props);
     free(w->cluster_id);
     free(w);
@@ -248,6 +255,7 @@ void cd_worker_destroy(cd_worker_t *w)
         return;
     cd_worker_stop_all(w);
     free(w->tasks);
+    cd_config_providers_destroy(w->providers);
     cd_properties_destroy(w->worker_props);
     free(w->cluster_id);
     free(w);
@@ -261,6 +269,14 @@ const char *cd_worker_kafka_cluster_id(const cd_worker_t *w)
 const char *cd_worker_id(const cd_worker_t *w)
 {
     return worker_id(w);
+}
+
+cd_properties_t *cd_worker_transform_config(cd_worker_t *w, const cd_properties_t *config,
+                                            char *errstr, size_t errstr_size)
+{
+    if (!config)
+        return cd_properties_new();
+    return cd_config_transform(w ? w->providers : NULL, config, errstr, errstr_size);
 }
 
 /* ------------------------------------------------------------------ */
@@ -298,6 +314,7 @@ static void connector_free(worker_connector_t *c)
 {
     free(c->name);
     cd_properties_destroy(c->config);
+    cd_properties_destroy(c->raw_config);
     pthread_mutex_destroy(&c->ctx.lock);
     free(c->ctx.raised_error);
     free(c->ctx.connector);
@@ -348,22 +365,31 @@ int cd_worker_start_connector(cd_worker_t *w, const char *name, const cd_propert
         free(trace);
         return -1;
     }
+    /* WorkerConfigTransformer.transform: the connector sees resolved values */
+    cd_properties_t *resolved = cd_worker_transform_config(w, config, errstr, errstr_size);
+    if (!resolved) {
+        char *trace = cd_worker_trace(CD_CONFIG_EXCEPTION, errstr, NULL);
+        cd_log_error(LOGGER, "[%s] Failed to resolve the connector configuration: %s", name,
+                     errstr);
+        connector_status(w, name, CD_STATE_FAILED, trace);
+        free(trace);
+        return -1;
+    }
     worker_connector_t *c = calloc(1, sizeof(*c));
     if (!c) {
+        cd_properties_destroy(resolved);
         snprintf(errstr, errstr_size, "out of memory");
         return -1;
     }
     c->name = strdup(name);
     c->plugin = plugin;
-    c->config = cd_properties_new();
+    c->config = resolved;
+    c->raw_config = cd_properties_copy(config);
     c->target = target;
     c->ctx.worker = w;
     c->ctx.connector = strdup(name);
     c->ctx.offsets = plugin->type == CD_CONNECTOR_SOURCE ? w->offsets : NULL;
     pthread_mutex_init(&c->ctx.lock, NULL);
-    for (size_t i = 0; i < cd_properties_count(config); i++)
-        cd_properties_set(c->config, cd_properties_key_at(config, i),
-                          cd_properties_value_at(config, i));
     c->next = w->connectors;
     w->connectors = c;
     cd_log_info(LOGGER, "Creating connector %s of type %s", name, plugin->class_name);
@@ -441,6 +467,8 @@ int cd_worker_connector_task_configs(cd_worker_t *w, const char *name, cd_proper
             if (regex)
                 cd_properties_set(configs[i], "topics.regex", regex);
         }
+        /* AbstractHerder.reverseTransform: secrets never reach the config topic or REST */
+        cd_config_reverse_transform(c->raw_config, configs[i]);
     }
     *out = configs;
     return n;
@@ -554,10 +582,28 @@ int cd_worker_start_task(cd_worker_t *w, const char *connector, int task_id,
         free(trace);
         return -1;
     }
+    /* The task sees resolved connector and task configs (ClusterConfigState.taskConfig) */
+    cd_properties_t *resolved_conn =
+        cd_worker_transform_config(w, connector_config, errstr, errstr_size);
+    cd_properties_t *resolved_task =
+        resolved_conn ? cd_worker_transform_config(w, task_config, errstr, errstr_size) : NULL;
+    if (!resolved_task) {
+        cd_properties_destroy(resolved_conn);
+        char *trace = cd_worker_trace(CD_CONFIG_EXCEPTION, errstr, NULL);
+        cd_log_error(LOGGER, "Failed to start task %s-%d: %s", connector, task_id, errstr);
+        if (w->status)
+            cd_status_store_put_version(w->status, connector, task_id, CD_STATE_FAILED, trace,
+                                        worker_id(w), w->generation,
+                                        cd_plugins_status_version(connector_config));
+        free(trace);
+        return -1;
+    }
     if (w->ntasks == w->task_cap) {
         size_t ncap = w->task_cap ? w->task_cap * 2 : 8;
         cd_worker_task_t **nt = realloc(w->tasks, ncap * sizeof(*nt));
         if (!nt) {
+            cd_properties_destroy(resolved_conn);
+            cd_properties_destroy(resolved_task);
             snprintf(errstr, errstr_size, "out of memory");
             return -1;
         }
@@ -566,6 +612,8 @@ int cd_worker_start_task(cd_worker_t *w, const char *connector, int task_id,
     }
     cd_worker_task_t *t = calloc(1, sizeof(*t));
     if (!t) {
+        cd_properties_destroy(resolved_conn);
+        cd_properties_destroy(resolved_task);
         snprintf(errstr, errstr_size, "out of memory");
         return -1;
     }
@@ -581,14 +629,15 @@ int cd_worker_start_task(cd_worker_t *w, const char *connector, int task_id,
     t->s.worker_id = strdup(worker_id(w));
     t->s.generation = w->generation;
     t->s.worker_props = props_copy(w->worker_props);
-    t->s.connector_config = props_copy(connector_config);
-    t->s.task_config = props_copy(task_config);
+    t->s.connector_config = resolved_conn;
+    t->s.task_config = resolved_task;
     t->s.offset_flush_interval_ms = w->flush_interval_ms;
     t->s.offset_flush_timeout_ms = w->flush_timeout_ms;
     t->s.topic_creation_enable = w->topic_creation_enable;
     t->s.offsets = plugin->type == CD_CONNECTOR_SOURCE ? w->offsets : NULL;
     t->s.status = w->status;
     t->s.plugin = plugin;
+    t->s.listener = w->listener;
     t->ctx.task = t;
     t->ctx.connector = t->s.connector;
     t->ctx.task_id = task_id;

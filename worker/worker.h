@@ -21,6 +21,8 @@ typedef struct cd_worker_s cd_worker_t;
 typedef struct cd_worker_listener_s {
     /** ConnectorContext.requestTaskReconfiguration. */
     void (*request_task_reconfiguration)(void *opaque, const char *connector);
+    /** A task of this worker went FAILED (called on the task's thread; may be NULL). */
+    void (*task_failed)(void *opaque, const char *connector, int task);
     void *opaque;
 } cd_worker_listener_t;
 
@@ -87,6 +89,15 @@ int cd_worker_start_task(cd_worker_t *w, const char *connector, int task_id,
 void cd_worker_stop_tasks(cd_worker_t *w, const char *connector, int task_id);
 /** @returns the ids of the running tasks of @p connector (malloc'd), count in *n. */
 int *cd_worker_task_ids(cd_worker_t *w, const char *connector, size_t *n);
+
+/**
+ * @brief WorkerConfigTransformer.transform: a copy of @p config with the worker's
+ * config.providers variables (`${provider:[path:]key}`) resolved. What it returns
+ * holds secrets: hand it to connectors and tasks only, never to REST, the config
+ * topic or a log line. @returns the copy, or NULL with the provider's message.
+ */
+cd_properties_t *cd_worker_transform_config(cd_worker_t *w, const cd_properties_t *config,
+                                            char *errstr, size_t errstr_size);
 
 /** @brief Stops everything (shutdown): tasks first, then connectors. */
 void cd_worker_stop_all(cd_worker_t *w);

@@ -8,6 +8,7 @@
  */
 #include "worker/worker_config.h"
 
+#include "providers/config_providers.h"
 #include "util/log.h"
 #include "util/properties.h"
 
@@ -533,11 +534,18 @@ cd_worker_config_t *cd_worker_config_new(cd_worker_mode_t mode, const cd_propert
     cd_worker_config_t *wc = calloc(1, sizeof(*wc));
     const char *const *list;
     size_t count;
+    /* AbstractConfig.resolveConfigVariables: ${provider:path:key} in the worker
+     * properties are resolved with the providers they declare themselves */
+    cd_properties_t *resolved = NULL;
     if (!wc) {
         snprintf(errstr, errstr_size, "Out of memory");
         return NULL;
     }
     wc->mode = mode;
+    resolved = cd_config_resolve_worker_props(props, errstr, errstr_size);
+    if (!resolved)
+        goto fail;
+    props = resolved;
     wc->config = cd_config_parse(def, props, errstr, errstr_size);
     if (!wc->config)
         goto fail;
@@ -594,8 +602,10 @@ cd_worker_config_t *cd_worker_config_new(cd_worker_mode_t mode, const cd_propert
         }
     }
     cd_worker_config_set_bound_port(wc, 0);
+    cd_properties_destroy(resolved);
     return wc;
 fail:
+    cd_properties_destroy(resolved);
     cd_worker_config_destroy(wc);
     return NULL;
 }

@@ -191,6 +191,7 @@ typedef struct cd_task_settings_s {
     cd_offset_store_t *offsets;
     cd_status_store_t *status;
     const cd_connector_plugin_t *plugin;
+    cd_worker_listener_t listener; /**< the worker's (task_failed) */
 } cd_task_settings_t;
 
 /** Thread-shared control block of one task. */

@@ -468,14 +468,50 @@ def cleanup(worker_url: str, run: Run) -> None:
                       timeout=30)
 
 
+def _differences(a: object, b: object, path: str, out: list[str], limit: int = 12) -> None:
+    """The first `limit` paths where `a` (java) and `b` (connectd) differ."""
+    if len(out) >= limit or a == b:
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in list(a) + [k for k in b if k not in a]:
+            _differences(a.get(k, "<absent>"), b.get(k, "<absent>"), f"{path}.{k}", out, limit)
+        return
+    if isinstance(a, list) and isinstance(b, list):
+        # config infos: match entries by their name when both sides list named items
+        def key(item: object) -> object:
+            if isinstance(item, dict):
+                v = item.get("value")
+                if isinstance(v, dict) and "name" in v:
+                    return v["name"]
+                return item.get("name", item.get("class"))
+            return None
+        ka, kb = [key(x) for x in a], [key(x) for x in b]
+        if all(k is not None for k in ka + kb) and len(set(ka)) == len(ka):
+            if ka != kb:
+                out.append(f"{path}: order/members differ: java-only {sorted(set(ka) - set(kb))}"
+                           f" connectd-only {sorted(set(kb) - set(ka))}"
+                           + ("" if set(ka) != set(kb) else " (same members, other order)"))
+            for x in a:
+                for y in b:
+                    if key(x) == key(y):
+                        _differences(x, y, f"{path}[{key(x)}]", out, limit)
+            return
+        if len(a) != len(b):
+            out.append(f"{path}: {len(a)} items in java, {len(b)} in connectd")
+        for i, (x, y) in enumerate(zip(a, b)):
+            _differences(x, y, f"{path}[{i}]", out, limit)
+        return
+    out.append(f"{path}: java {json.dumps(a)[:400]} | connectd {json.dumps(b)[:400]}")
+
+
 def diff_results(scenario_id: str, reference: list[dict], candidate: list[dict]) -> list[str]:
     """Human-readable differences (empty when the two sides agree)."""
     problems: list[str] = []
     for ref, got in zip(reference, candidate):
         if ref != got:
-            problems.append(
-                f"{scenario_id} {ref['step']}:\n  java:     {json.dumps(ref, sort_keys=True)[:3000]}"
-                f"\n  connectd: {json.dumps(got, sort_keys=True)[:3000]}")
+            where: list[str] = []
+            _differences(ref, got, "", where)
+            problems.append(f"{scenario_id} {ref['step']}:\n    " + "\n    ".join(where))
     if len(reference) != len(candidate):
         problems.append(f"{scenario_id}: java answered {len(reference)} calls, connectd "
                         f"{len(candidate)}")

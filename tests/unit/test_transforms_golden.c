@@ -194,7 +194,7 @@ static json_t *record_result(const cd_record_t *rec)
     if (!key || !value) {
         json_decref(key);
         json_decref(o);
-        return json_pack("{s:s+}", "error", "converter: ", errstr);
+        return json_pack("{s:s}", "error", errstr);
     }
     json_object_set_new(o, "key", key);
     json_object_set_new(o, "value", value);
