@@ -41,6 +41,11 @@ typedef struct cd_config_providers_s cd_config_providers_t;
  */
 cd_config_providers_t *cd_config_providers_new(const cd_properties_t *props, char *errstr,
                                                size_t errstr_size);
+/** @brief As cd_config_providers_new, the way AbstractConfig builds them for the worker
+ *  properties (`config.providers` split on ',' untrimmed; an unknown class fails with
+ *  "... Could not load config provider class or one of its dependencies"). */
+cd_config_providers_t *cd_config_providers_new_for_worker(const cd_properties_t *props,
+                                                          char *errstr, size_t errstr_size);
 /** @brief Closes every provider and frees the set; NULL is a no-op. */
 void cd_config_providers_destroy(cd_config_providers_t *set);
 /** @returns how many providers the set holds. */

@@ -298,3 +298,15 @@ int cd_config_reverse_transform(const cd_properties_t *raw_connector_config,
     }
     return 0;
 }
+
+cd_properties_t *cd_config_resolve_worker_props(const cd_properties_t *props, char *errstr,
+                                                size_t errstr_size)
+{
+    cd_config_providers_t *set = cd_config_providers_new_for_worker(props, errstr, errstr_size);
+    cd_properties_t *out;
+    if (!set)
+        return NULL;
+    out = cd_config_transform(set, props, errstr, errstr_size);
+    cd_config_providers_destroy(set);
+    return out;
+}

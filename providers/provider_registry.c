@@ -237,13 +237,8 @@ cd_config_providers_t *cd_config_providers_new(const cd_properties_t *props, cha
     return providers_build(props, false, errstr, errstr_size);
 }
 
-cd_properties_t *cd_config_resolve_worker_props(const cd_properties_t *props, char *errstr,
-                                                size_t errstr_size)
+cd_config_providers_t *cd_config_providers_new_for_worker(const cd_properties_t *props,
+                                                          char *errstr, size_t errstr_size)
 {
-    cd_config_providers_t *set = providers_build(props, true, errstr, errstr_size);
-    if (!set)
-        return NULL;
-    cd_properties_t *out = cd_config_transform(set, props, errstr, errstr_size);
-    cd_config_providers_destroy(set);
-    return out;
+    return providers_build(props, true, errstr, errstr_size);
 }
