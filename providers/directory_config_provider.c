@@ -21,33 +21,16 @@
 
 #define LOGGER "org.apache.kafka.common.config.provider.DirectoryConfigProvider"
 
-typedef struct {
-    cd_allowed_paths_t *allowed;
-} dir_provider_t;
-
+/* The provider's state is its `allowed.paths` list (AllowedPaths). */
 static void *dir_configure(const cd_properties_t *params, char *errstr, size_t errstr_size)
 {
-    dir_provider_t *dp = calloc(1, sizeof(*dp));
-    if (!dp) {
-        snprintf(errstr, errstr_size, "Out of memory");
-        return NULL;
-    }
-    dp->allowed = cd_allowed_paths_new(params ? cd_properties_get(params, "allowed.paths") : NULL,
-                                       errstr, errstr_size);
-    if (!dp->allowed) {
-        free(dp);
-        return NULL;
-    }
-    return dp;
+    return cd_allowed_paths_new(params ? cd_properties_get(params, "allowed.paths") : NULL, errstr,
+                                errstr_size);
 }
 
 static void dir_close(void *state)
 {
-    dir_provider_t *dp = state;
-    if (!dp)
-        return;
-    cd_allowed_paths_destroy(dp->allowed);
-    free(dp);
+    cd_allowed_paths_destroy(state);
 }
 
 /* Length of the valid UTF-8 sequence at s (0 = invalid byte). */
@@ -114,13 +97,13 @@ static bool key_is_file_name(const char *key)
 static int dir_get(void *state, const char *path, const char *const *keys, size_t nkeys,
                    cd_properties_t *out, char *errstr, size_t errstr_size)
 {
-    dir_provider_t *dp = state;
+    const cd_allowed_paths_t *allowed = state;
     struct stat st;
     bool oom = false;
     char *dir;
     if (!path || !path[0])
         return 0;
-    dir = cd_allowed_paths_parse(dp->allowed, path, &oom);
+    dir = cd_allowed_paths_parse(allowed, path, &oom);
     if (!dir) {
         if (oom) {
             snprintf(errstr, errstr_size, "Out of memory");

@@ -18,33 +18,16 @@
 
 #define LOGGER "org.apache.kafka.common.config.provider.FileConfigProvider"
 
-typedef struct {
-    cd_allowed_paths_t *allowed;
-} file_provider_t;
-
+/* The provider's state is its `allowed.paths` list (AllowedPaths). */
 static void *file_configure(const cd_properties_t *params, char *errstr, size_t errstr_size)
 {
-    file_provider_t *fp = calloc(1, sizeof(*fp));
-    if (!fp) {
-        snprintf(errstr, errstr_size, "Out of memory");
-        return NULL;
-    }
-    fp->allowed = cd_allowed_paths_new(params ? cd_properties_get(params, "allowed.paths") : NULL,
-                                       errstr, errstr_size);
-    if (!fp->allowed) {
-        free(fp);
-        return NULL;
-    }
-    return fp;
+    return cd_allowed_paths_new(params ? cd_properties_get(params, "allowed.paths") : NULL, errstr,
+                                errstr_size);
 }
 
 static void file_close(void *state)
 {
-    file_provider_t *fp = state;
-    if (!fp)
-        return;
-    cd_allowed_paths_destroy(fp->allowed);
-    free(fp);
+    cd_allowed_paths_destroy(state);
 }
 
 /* Decodes one UTF-8 sequence strictly. @returns its length, 0 when invalid. */
@@ -125,7 +108,7 @@ static char *utf8_to_escaped(const char *in, size_t n, size_t *out_len)
 static int file_get(void *state, const char *path, const char *const *keys, size_t nkeys,
                     cd_properties_t *out, char *errstr, size_t errstr_size)
 {
-    file_provider_t *fp = state;
+    const cd_allowed_paths_t *allowed = state;
     char why[256], perr[256];
     char *text = NULL, *escaped = NULL, *file = NULL;
     cd_properties_t *props = NULL;
@@ -133,7 +116,7 @@ static int file_get(void *state, const char *path, const char *const *keys, size
     bool oom = false;
     if (!path || !path[0])
         return 0;
-    file = cd_allowed_paths_parse(fp->allowed, path, &oom);
+    file = cd_allowed_paths_parse(allowed, path, &oom);
     if (!file) {
         if (oom)
             goto fail;

@@ -171,9 +171,8 @@ static int eh_open_dlq(cd_error_handler_t *h, const cd_properties_t *connector_c
         snprintf(errstr, errstr_size, "Failed to construct kafka producer: %s", err);
         return -1;
     }
-    if (rf == -1)
-        rf = -1; /* the broker's default.replication.factor */
-    else if (rf < 1 || rf > 32767)
+    /* -1 = the broker's default.replication.factor; anything else out of range: Java's 3 */
+    if (rf != -1 && (rf < 1 || rf > 32767))
         rf = 3;
     return eh_create_dlq_topic(h, (int)rf, errstr, errstr_size);
 }

@@ -236,14 +236,13 @@ static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out,
                    cd_error_stage_t *stage, const cd_converter_t **conv_out, char *errstr,
                    size_t errstr_size)
 {
-    const cd_converter_t *conv = k->hc;
     const char *topic = rd_kafka_topic_name(m->rkt);
     cd_record_t *rec = cd_record_new(topic);
     cd_schema_and_value_t sv = {0};
     rd_kafka_headers_t *kh = NULL;
     *out = NULL;
     *stage = CD_STAGE_HEADER_CONVERTER;
-    *conv_out = conv;
+    *conv_out = k->hc;
     if (!rec)
         return -1;
     cd_record_set_partition(rec, m->partition);
@@ -267,7 +266,7 @@ static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out,
         }
     }
     *stage = CD_STAGE_KEY_CONVERTER;
-    *conv_out = conv = k->kc;
+    *conv_out = k->kc;
     if (cd_converter_to_connect(k->kc, topic, cd_record_headers(rec), m->key, m->key_len, &sv,
                                 errstr, errstr_size) < 0)
         goto fail;
@@ -276,7 +275,7 @@ static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out,
     sv.schema = NULL;
     sv.value = NULL;
     *stage = CD_STAGE_VALUE_CONVERTER;
-    *conv_out = conv = k->vc;
+    *conv_out = k->vc;
     if (cd_converter_to_connect(k->vc, topic, cd_record_headers(rec), m->payload, m->len, &sv,
                                 errstr, errstr_size) < 0)
         goto fail;
@@ -285,7 +284,6 @@ static int convert(snk_t *k, const rd_kafka_message_t *m, cd_record_t **out,
     *out = rec;
     return 0;
 fail:
-    (void)conv;
     cd_schema_and_value_clear(&sv);
     cd_record_destroy(rec);
     return -1;
